@@ -1,0 +1,78 @@
+//! The one small trait every evidence collector implements.
+//!
+//! A collector lives for one visit: it is attached to the blank page before navigation (so it misses
+//! nothing the page does), and asked to hand over what it saw once the page has settled. The visit
+//! orchestrator knows nothing of what any collector collects; adding an evidence type is adding one file.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Instant;
+
+use chromiumoxide::Page;
+use futures::future::BoxFuture;
+
+use super::BrowserError;
+use super::raw::RawEvents;
+use crate::observe::Observation;
+
+/// What a collector may use during a visit.
+pub struct VisitContext {
+    /// The tab of this visit, in its own browser context.
+    pub page: Page,
+    /// When the visit started.
+    pub started: Instant,
+    /// Network events the driver crate could not type, for this tab's session.
+    pub raw_events: std::sync::Mutex<Option<RawEvents>>,
+    /// Shared counters the orchestrator reads to decide when the network is quiet.
+    pub activity: Arc<NetworkActivity>,
+    /// Where evidence files (screenshots) go, if anywhere.
+    pub evidence_dir: Option<PathBuf>,
+    /// A file-name-safe name for this visit's evidence.
+    pub evidence_name: String,
+}
+
+impl VisitContext {
+    /// Milliseconds since the visit started.
+    pub fn elapsed_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+}
+
+/// Requests in flight and the time of the last network event.
+#[derive(Default)]
+pub struct NetworkActivity {
+    in_flight: AtomicI64,
+    last_event_ms: AtomicU64,
+}
+
+impl NetworkActivity {
+    /// A request started.
+    pub fn started(&self, now_ms: u64) {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        self.last_event_ms.store(now_ms, Ordering::SeqCst);
+    }
+    /// A request finished or failed.
+    pub fn ended(&self, now_ms: u64) {
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+        self.last_event_ms.store(now_ms, Ordering::SeqCst);
+    }
+    /// True when nothing is in flight and nothing happened for `quiet_ms`.
+    pub fn is_quiet(&self, now_ms: u64, quiet_ms: u64) -> bool {
+        self.in_flight.load(Ordering::SeqCst) <= 0
+            && now_ms.saturating_sub(self.last_event_ms.load(Ordering::SeqCst)) >= quiet_ms
+    }
+}
+
+/// One kind of evidence, gathered during one visit.
+pub trait Collector: Send {
+    /// Subscribes to what it needs, before the page navigates.
+    fn attach<'a>(&'a mut self, visit: &'a VisitContext)
+    -> BoxFuture<'a, Result<(), BrowserError>>;
+    /// Adds what it saw to the observation, after the page has settled.
+    fn collect<'a>(
+        &'a mut self,
+        visit: &'a VisitContext,
+        observation: &'a mut Observation,
+    ) -> BoxFuture<'a, Result<(), BrowserError>>;
+}

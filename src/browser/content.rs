@@ -1,0 +1,60 @@
+//! Collector: the page's title, visible text and links, read from the rendered document.
+
+use futures::future::BoxFuture;
+use serde::Deserialize;
+
+use super::BrowserError;
+use super::collector::{Collector, VisitContext};
+use super::raw::RawCommand;
+use crate::observe::{Link, Observation};
+
+const READ: &str = r#"(() => {
+  const links = [];
+  for (const a of document.querySelectorAll('a[href]')) {
+    if (links.length >= 5000) break;
+    links.push({ url: String(a.href), text: String(a.innerText || a.textContent || '').trim().slice(0, 300) });
+  }
+  const body = document.body ? String(document.body.innerText || '') : '';
+  return { title: String(document.title || ''), text: body.slice(0, 200000), links };
+})()"#;
+
+#[derive(Deserialize)]
+struct PageContent {
+    title: String,
+    text: String,
+    links: Vec<Link>,
+}
+
+/// Reads title, text and links.
+#[derive(Default)]
+pub struct ContentCollector;
+
+impl Collector for ContentCollector {
+    fn attach<'a>(&'a mut self, _: &'a VisitContext) -> BoxFuture<'a, Result<(), BrowserError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn collect<'a>(
+        &'a mut self,
+        visit: &'a VisitContext,
+        observation: &'a mut Observation,
+    ) -> BoxFuture<'a, Result<(), BrowserError>> {
+        Box::pin(async move {
+            let answer = visit
+                .page
+                .execute(RawCommand::new(
+                    "Runtime.evaluate",
+                    serde_json::json!({ "expression": READ, "returnByValue": true }),
+                ))
+                .await?;
+            if let Some(value) = answer.result.pointer("/result/value") {
+                if let Ok(content) = serde_json::from_value::<PageContent>(value.clone()) {
+                    observation.title = Some(content.title);
+                    observation.text = Some(content.text);
+                    observation.links = content.links;
+                }
+            }
+            Ok(())
+        })
+    }
+}

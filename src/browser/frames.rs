@@ -1,0 +1,56 @@
+//! Collector: the frame tree at the end of the visit (where social plug-ins and embeds show up).
+
+use futures::future::BoxFuture;
+use serde_json::Value;
+
+use super::BrowserError;
+use super::collector::{Collector, VisitContext};
+use super::raw::RawCommand;
+use crate::observe::{Frame, Observation};
+
+/// Reads the frame tree.
+#[derive(Default)]
+pub struct FrameCollector;
+
+impl Collector for FrameCollector {
+    fn attach<'a>(&'a mut self, _: &'a VisitContext) -> BoxFuture<'a, Result<(), BrowserError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn collect<'a>(
+        &'a mut self,
+        visit: &'a VisitContext,
+        observation: &'a mut Observation,
+    ) -> BoxFuture<'a, Result<(), BrowserError>> {
+        Box::pin(async move {
+            let answer = visit
+                .page
+                .execute(RawCommand::new("Page.getFrameTree", serde_json::json!({})))
+                .await?;
+            if let Some(tree) = answer.result.get("frameTree") {
+                flatten(tree, &mut observation.frames);
+            }
+            Ok(())
+        })
+    }
+}
+
+fn flatten(node: &Value, out: &mut Vec<Frame>) {
+    if let Some(frame) = node.get("frame") {
+        let text = |k: &str| frame.get(k).and_then(Value::as_str).map(str::to_string);
+        out.push(Frame {
+            id: text("id").unwrap_or_default(),
+            parent_id: text("parentId"),
+            url: format!(
+                "{}{}",
+                text("url").unwrap_or_default(),
+                text("urlFragment").unwrap_or_default()
+            ),
+        });
+    }
+    if let Some(Value::Array(children)) = node.get("childFrames") {
+        for child in children {
+            flatten(child, out);
+        }
+    }
+}

@@ -1,0 +1,452 @@
+//! Chromium over the DevTools protocol: launch, one visit per page in a fresh browser context, and the
+//! collectors that turn what the page did into an [`Observation`].
+//!
+//! One Chromium serves many visits; each visit gets its own browser context (cookie jar and storage),
+//! disposed afterwards. Site isolation is switched off so that requests from cross-site iframes reach the
+//! tab's own network events (a test proves an iframe's beacon is captured).
+
+mod collector;
+mod content;
+mod cookies;
+mod frames;
+mod network;
+mod raw;
+mod screenshot;
+mod storage;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
+use chromiumoxide::cdp::browser_protocol::page::{EventLoadEventFired, NavigateParams};
+use chromiumoxide::cdp::browser_protocol::target::{
+    CreateBrowserContextParams, CreateTargetParams,
+};
+use chromiumoxide::error::CdpError;
+use chromiumoxide::{Browser, BrowserConfig};
+use futures::StreamExt;
+
+pub use collector::{Collector, NetworkActivity, VisitContext};
+pub use raw::RawCommand;
+
+use crate::observe::{ConsentMode, Observation};
+use raw::RawRouter;
+
+/// What can go wrong with the browser itself (not with a page: page failures are recorded in the observation).
+#[derive(Debug, thiserror::Error)]
+pub enum BrowserError {
+    /// No Chromium binary was found.
+    #[error(
+        "Chromium not found (looked for {0}). Install it with `scripts/setup` (Debian: apt-get install chromium) or pass --chrome PATH"
+    )]
+    NotFound(String),
+    /// Chromium did not start.
+    #[error("Chromium did not start: {0}")]
+    Launch(String),
+    /// A DevTools protocol call failed.
+    #[error("DevTools protocol: {0}")]
+    Cdp(#[from] CdpError),
+    /// Something inside pixelaudit went wrong.
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// How Chromium is started and how long a visit may take.
+#[derive(Debug, Clone)]
+pub struct BrowserOptions {
+    /// The Chromium binary; found automatically when `None`.
+    pub chrome: Option<PathBuf>,
+    /// Send every host name to this `ADDR:PORT` (a fixture web, replay or staging server).
+    pub map_hosts: Option<String>,
+    /// Accept any TLS certificate (for mapped hosts with self-made certificates).
+    pub insecure: bool,
+    /// The longest wait for the top document and its load event.
+    pub navigation_timeout: Duration,
+    /// The longest wait for the network to go quiet after load.
+    pub settle_timeout: Duration,
+    /// How long the network must be idle to count as quiet.
+    pub quiet_period: Duration,
+}
+
+impl Default for BrowserOptions {
+    fn default() -> Self {
+        BrowserOptions {
+            chrome: None,
+            map_hosts: None,
+            insecure: false,
+            navigation_timeout: Duration::from_secs(30),
+            settle_timeout: Duration::from_secs(8),
+            quiet_period: Duration::from_millis(600),
+        }
+    }
+}
+
+/// A running Chromium.
+pub struct Chromium {
+    browser: Browser,
+    handler: tokio::task::JoinHandle<()>,
+    router: RawRouter,
+    options: BrowserOptions,
+    version: String,
+    _profile: tempfile::TempDir,
+}
+
+/// The places Debian and other distributions put Chromium.
+const CHROME_CANDIDATES: &[&str] = &[
+    "/usr/lib/chromium/chromium",
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+    "/usr/bin/google-chrome",
+    "/usr/bin/google-chrome-stable",
+];
+
+/// Finds the Chromium binary: `PIXELAUDIT_CHROME`, then the usual install paths.
+pub fn find_chrome(explicit: Option<&Path>) -> Result<PathBuf, BrowserError> {
+    if let Some(p) = explicit {
+        return if p.is_file() {
+            Ok(p.to_path_buf())
+        } else {
+            Err(BrowserError::NotFound(p.display().to_string()))
+        };
+    }
+    if let Some(p) = std::env::var_os("PIXELAUDIT_CHROME") {
+        let p = PathBuf::from(p);
+        if p.is_file() {
+            return Ok(p);
+        }
+    }
+    CHROME_CANDIDATES
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+        .ok_or_else(|| BrowserError::NotFound(CHROME_CANDIDATES.join(", ")))
+}
+
+impl Chromium {
+    /// Starts Chromium with a fresh profile that accepts third-party cookies, as a visitor's usual browser does.
+    pub async fn launch(options: BrowserOptions) -> Result<Chromium, BrowserError> {
+        let chrome = find_chrome(options.chrome.as_deref())?;
+        let profile = tempfile::tempdir()
+            .map_err(|e| BrowserError::Launch(format!("cannot make a profile folder: {e}")))?;
+        write_profile_preferences(profile.path())?;
+
+        let mut builder = BrowserConfig::builder()
+            .chrome_executable(&chrome)
+            .user_data_dir(profile.path())
+            .disable_default_args()
+            .surface_invalid_messages()
+            .viewport(None)
+            .launch_timeout(Duration::from_secs(30))
+            .request_timeout(Duration::from_secs(30))
+            .no_sandbox()
+            .new_headless_mode()
+            .arg("disable-gpu")
+            .arg("disable-quic")
+            .arg("no-first-run")
+            .arg("no-default-browser-check")
+            .arg("disable-background-networking")
+            .arg("disable-component-update")
+            .arg("disable-sync")
+            .arg("disable-breakpad")
+            .arg("disable-dev-shm-usage")
+            .arg("disable-default-apps")
+            .arg("disable-extensions")
+            .arg("disable-popup-blocking")
+            .arg("disable-client-side-phishing-detection")
+            .arg("metrics-recording-only")
+            .arg(("password-store", "basic"))
+            .arg("use-mock-keychain")
+            .arg("mute-audio")
+            .arg(("window-size", "1280,900"))
+            .arg(("lang", "nl-NL"))
+            .arg(("accept-lang", "nl-NL,nl,en"))
+            .arg("disable-site-isolation-trials")
+            .arg((
+                "disable-features",
+                "IsolateOrigins,site-per-process,Translate,OptimizationHints,MediaRouter",
+            ));
+        if let Some(addr) = &options.map_hosts {
+            // *.invalid never resolves anywhere, mapped or not: it stands for an unreachable host.
+            let rules = format!("MAP *.invalid ~NOTFOUND, MAP * {addr}");
+            builder = builder.arg(("host-resolver-rules", rules.as_str()));
+        }
+        if options.insecure {
+            builder = builder.arg("ignore-certificate-errors");
+        } else {
+            builder = builder.respect_https_errors();
+        }
+        let config = builder.build().map_err(BrowserError::Launch)?;
+        let (browser, mut handler) = Browser::launch(config)
+            .await
+            .map_err(|e| BrowserError::Launch(format!("{} ({e})", chrome.display())))?;
+        let router = RawRouter::default();
+        let routing = router.clone();
+        let handler = tokio::spawn(async move {
+            while let Some(event) = handler.next().await {
+                if let Err(CdpError::InvalidMessage(text, _)) = event {
+                    routing.route(&text);
+                }
+            }
+        });
+        let version = browser
+            .version()
+            .await
+            .map(|v| v.product)
+            .unwrap_or_else(|_| "unknown".into());
+        Ok(Chromium {
+            browser,
+            handler,
+            router,
+            options,
+            version,
+            _profile: profile,
+        })
+    }
+
+    /// The browser's product string, e.g. `HeadlessChrome/156.0.8078.79`.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Visits one page in a fresh browser context and returns what it saw. Never fails: a page that could
+    /// not be visited comes back with its `error` set.
+    pub async fn visit(
+        &self,
+        url: &str,
+        mode: ConsentMode,
+        evidence: Option<(&Path, &str)>,
+    ) -> Observation {
+        let started = Instant::now();
+        let mut observation = Observation {
+            url: url.to_string(),
+            mode,
+            started_at: crate::now_rfc3339(),
+            ..Observation::default()
+        };
+        let context = match self
+            .browser
+            .create_browser_context(CreateBrowserContextParams::default())
+            .await
+        {
+            Ok(c) => c,
+            Err(e) => {
+                observation.error = Some(format!("browser failed to open a new context: {e}"));
+                return observation;
+            }
+        };
+        // The hard deadline: navigation, settling and collection together.
+        let deadline =
+            self.options.navigation_timeout + self.options.settle_timeout + Duration::from_secs(20);
+        let outcome = tokio::time::timeout(
+            deadline,
+            self.visit_in_context(&context, url, &mut observation, evidence, started),
+        )
+        .await;
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                observation
+                    .error
+                    .get_or_insert(format!("browser error: {e}"));
+            }
+            Err(_) => {
+                observation.error.get_or_insert(format!(
+                    "timeout: the visit did not finish within {} s",
+                    deadline.as_secs()
+                ));
+            }
+        }
+        let _ = tokio::time::timeout(
+            Duration::from_secs(10),
+            self.browser.dispose_browser_context(context),
+        )
+        .await;
+        observation.duration_ms = started.elapsed().as_millis() as u64;
+        observation
+    }
+
+    async fn visit_in_context(
+        &self,
+        context: &BrowserContextId,
+        url: &str,
+        observation: &mut Observation,
+        evidence: Option<(&Path, &str)>,
+        started: Instant,
+    ) -> Result<(), BrowserError> {
+        let target = CreateTargetParams::builder()
+            .url("about:blank")
+            .browser_context_id(context.clone())
+            .build()
+            .map_err(BrowserError::Internal)?;
+        let page = self.browser.new_page(target).await?;
+        let session = page.session_id().as_ref().to_string();
+        let visit = VisitContext {
+            raw_events: std::sync::Mutex::new(Some(self.router.register(&session))),
+            page,
+            started,
+            activity: Default::default(),
+            evidence_dir: evidence.map(|(dir, _)| dir.to_path_buf()),
+            evidence_name: evidence.map(|(_, n)| n.to_string()).unwrap_or_default(),
+        };
+        let mut collectors: Vec<Box<dyn Collector>> = vec![
+            Box::new(network::NetworkCollector::default()),
+            Box::new(storage::StorageCollector::default()),
+            Box::new(cookies::CookieCollector),
+            Box::new(frames::FrameCollector),
+            Box::new(content::ContentCollector),
+            Box::new(screenshot::ScreenshotCollector),
+        ];
+        for c in collectors.iter_mut() {
+            c.attach(&visit).await?;
+        }
+        let loaded = self.navigate(&visit, url, observation).await;
+        if loaded {
+            self.wait_for_quiet(&visit).await;
+        }
+        for c in collectors.iter_mut() {
+            let result =
+                tokio::time::timeout(Duration::from_secs(10), c.collect(&visit, observation)).await;
+            if observation.error.is_none() {
+                match result {
+                    Ok(Err(e)) => observation.error = Some(format!("could not read the page: {e}")),
+                    Err(_) => {
+                        observation.error =
+                            Some("could not read the page: the renderer stopped answering".into())
+                    }
+                    Ok(Ok(())) => {}
+                }
+            }
+        }
+        self.router.forget(&session);
+        fill_document_status(observation);
+        let _ = tokio::time::timeout(Duration::from_secs(5), visit.page.close()).await;
+        Ok(())
+    }
+
+    /// Navigates and waits for the load event. Returns whether the page loaded; records why not.
+    async fn navigate(
+        &self,
+        visit: &VisitContext,
+        url: &str,
+        observation: &mut Observation,
+    ) -> bool {
+        let timeout = self.options.navigation_timeout;
+        let mut load_events = match visit.page.event_listener::<EventLoadEventFired>().await {
+            Ok(l) => l,
+            Err(e) => {
+                observation.error = Some(format!("browser error: {e}"));
+                return false;
+            }
+        };
+        let navigation =
+            tokio::time::timeout(timeout, visit.page.execute(NavigateParams::new(url)));
+        match navigation.await {
+            Err(_) => {
+                observation.error = Some(format!(
+                    "timeout: no response within {} s",
+                    timeout.as_secs()
+                ));
+                return false;
+            }
+            Ok(Err(e)) => {
+                observation.error = Some(format!("browser error: {e}"));
+                return false;
+            }
+            Ok(Ok(answer)) => {
+                if let Some(err) = &answer.result.error_text {
+                    observation.error = Some(explain_net_error(err));
+                    return false;
+                }
+            }
+        }
+        let remaining = timeout.saturating_sub(visit.started.elapsed());
+        if tokio::time::timeout(remaining, load_events.next())
+            .await
+            .is_err()
+        {
+            observation.error = Some(format!(
+                "timeout: the page did not finish loading within {} s (what it did until then is kept)",
+                timeout.as_secs()
+            ));
+        }
+        true
+    }
+
+    async fn wait_for_quiet(&self, visit: &VisitContext) {
+        let until = Instant::now() + self.options.settle_timeout;
+        let quiet = self.options.quiet_period.as_millis() as u64;
+        while Instant::now() < until {
+            if visit.activity.is_quiet(visit.elapsed_ms(), quiet) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Closes the browser.
+    pub async fn close(mut self) {
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.browser.close()).await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.browser.wait()).await;
+        self.handler.abort();
+    }
+}
+
+/// Makes the profile accept third-party cookies: current Chromium blocks them in a fresh profile, a
+/// visitor's usual browser does not, and the audit must see what that visitor's browser would store.
+fn write_profile_preferences(profile: &Path) -> Result<(), BrowserError> {
+    let dir = profile.join("Default");
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| {
+            std::fs::write(
+                dir.join("Preferences"),
+                r#"{"profile":{"cookie_controls_mode":0,"block_third_party_cookies":false}}"#,
+            )
+        })
+        .map_err(|e| BrowserError::Launch(format!("cannot write the profile preferences: {e}")))
+}
+
+/// Sets `final_url` and `status` from the top document's request chain.
+fn fill_document_status(observation: &mut Observation) {
+    let main_frame = observation.frames.first().map(|f| f.id.clone());
+    let documents: Vec<_> = observation
+        .requests
+        .iter()
+        .filter(|r| r.resource_type == "Document")
+        .filter(|r| main_frame.is_none() || r.frame_id == main_frame)
+        .collect();
+    if let Some(first) = documents.first() {
+        let chain_end = documents
+            .iter()
+            .rev()
+            .find(|r| r.id == first.id)
+            .unwrap_or(first);
+        observation.status = chain_end.status;
+        observation.final_url = Some(chain_end.url.clone());
+    }
+    if observation.final_url.is_none() {
+        observation.final_url = observation.frames.first().map(|f| f.url.clone());
+    }
+}
+
+/// Turns Chromium's `net::ERR_*` codes into a reason a person understands.
+pub fn explain_net_error(code: &str) -> String {
+    let reason = match code.trim_start_matches("net::") {
+        "ERR_NAME_NOT_RESOLVED" | "ERR_NAME_RESOLUTION_FAILED" => {
+            "host not found: the name does not resolve (DNS)"
+        }
+        "ERR_CONNECTION_REFUSED" => "connection refused: nothing listens on that address",
+        "ERR_CONNECTION_RESET" => "connection reset by the server",
+        "ERR_CONNECTION_CLOSED" | "ERR_EMPTY_RESPONSE" => "connection closed without an answer",
+        "ERR_CONNECTION_TIMED_OUT" | "ERR_TIMED_OUT" => "timeout: the server did not answer",
+        "ERR_TOO_MANY_REDIRECTS" => "redirect loop: too many redirects",
+        "ERR_ADDRESS_UNREACHABLE" | "ERR_INTERNET_DISCONNECTED" => "host unreachable",
+        c if c.starts_with("ERR_CERT_") => "TLS certificate not valid",
+        c if c.starts_with("ERR_SSL_") || c.contains("HANDSHAKE") => "TLS handshake failed",
+        "ERR_ABORTED" => "navigation aborted (download, or blocked by the page)",
+        "ERR_INVALID_RESPONSE" | "ERR_INVALID_HTTP_RESPONSE" => "invalid HTTP response",
+        "ERR_RESPONSE_HEADERS_TOO_BIG" => "response headers too big",
+        "ERR_BLOCKED_BY_RESPONSE" | "ERR_BLOCKED_BY_CLIENT" => "blocked",
+        _ => "navigation failed",
+    };
+    format!("{reason} ({code})")
+}

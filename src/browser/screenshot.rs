@@ -1,0 +1,53 @@
+//! Collector: a PNG screenshot of the viewport at the end of the visit, written to the evidence folder.
+
+use base64::Engine;
+use futures::future::BoxFuture;
+use serde_json::Value;
+
+use super::BrowserError;
+use super::collector::{Collector, VisitContext};
+use super::raw::RawCommand;
+use crate::observe::Observation;
+
+/// Takes the screenshot.
+#[derive(Default)]
+pub struct ScreenshotCollector;
+
+impl Collector for ScreenshotCollector {
+    fn attach<'a>(&'a mut self, _: &'a VisitContext) -> BoxFuture<'a, Result<(), BrowserError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    fn collect<'a>(
+        &'a mut self,
+        visit: &'a VisitContext,
+        observation: &'a mut Observation,
+    ) -> BoxFuture<'a, Result<(), BrowserError>> {
+        Box::pin(async move {
+            let Some(dir) = &visit.evidence_dir else {
+                return Ok(());
+            };
+            let answer = visit
+                .page
+                .execute(RawCommand::new(
+                    "Page.captureScreenshot",
+                    serde_json::json!({ "format": "png" }),
+                ))
+                .await?;
+            let Some(data) = answer.result.get("data").and_then(Value::as_str) else {
+                return Ok(());
+            };
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(data)
+                .map_err(|e| BrowserError::Internal(format!("screenshot was not base64: {e}")))?;
+            let name = format!("{}.png", visit.evidence_name);
+            tokio::fs::write(dir.join(&name), bytes)
+                .await
+                .map_err(|e| {
+                    BrowserError::Internal(format!("cannot write screenshot {name}: {e}"))
+                })?;
+            observation.screenshot = Some(format!("evidence/{name}"));
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,127 @@
+//! Collector: local and session storage written during the visit, in every frame.
+//!
+//! A script added before any page script wraps `Storage.prototype.setItem` and reports each write with
+//! its frame's origin through a DevTools binding; at the end the top frame's storage is read as well, to
+//! catch writes made by plain property assignment.
+
+use chromiumoxide::cdp::js_protocol::runtime::EventBindingCalled;
+use futures::StreamExt;
+use futures::future::BoxFuture;
+use std::sync::{Arc, Mutex};
+
+use super::BrowserError;
+use super::collector::{Collector, VisitContext};
+use super::raw::RawCommand;
+use crate::observe::{Observation, StorageItem};
+
+const BINDING: &str = "__pixelauditStorageWrite";
+const MAX_VALUE: usize = 2048;
+
+const HOOK: &str = r#"(() => {
+  const report = globalThis.__pixelauditStorageWrite;
+  if (!report || !globalThis.Storage) return;
+  const setItem = Storage.prototype.setItem;
+  Storage.prototype.setItem = function (key, value) {
+    try {
+      const kind = this === globalThis.sessionStorage ? 'session' : 'local';
+      report(JSON.stringify({ origin: location.origin, kind, key: String(key), value: String(value).slice(0, 2048) }));
+    } catch (e) {}
+    return setItem.apply(this, arguments);
+  };
+})();"#;
+
+const DUMP: &str = r#"(() => {
+  const out = [];
+  for (const [kind, store] of [['local', globalThis.localStorage], ['session', globalThis.sessionStorage]]) {
+    try {
+      for (let i = 0; i < store.length && i < 1000; i++) {
+        const key = store.key(i);
+        out.push({ origin: location.origin, kind, key, value: String(store.getItem(key)).slice(0, 2048) });
+      }
+    } catch (e) {}
+  }
+  return out;
+})()"#;
+
+/// Records storage writes.
+#[derive(Default)]
+pub struct StorageCollector {
+    writes: Arc<Mutex<Vec<StorageItem>>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Collector for StorageCollector {
+    fn attach<'a>(
+        &'a mut self,
+        visit: &'a VisitContext,
+    ) -> BoxFuture<'a, Result<(), BrowserError>> {
+        Box::pin(async move {
+            let mut calls = visit.page.event_listener::<EventBindingCalled>().await?;
+            let writes = self.writes.clone();
+            self.task = Some(tokio::spawn(async move {
+                while let Some(call) = calls.next().await {
+                    if call.name != BINDING {
+                        continue;
+                    }
+                    if let Ok(mut item) = serde_json::from_str::<StorageItem>(&call.payload) {
+                        item.value.truncate(MAX_VALUE);
+                        if let Ok(mut w) = writes.lock() {
+                            w.push(item);
+                        }
+                    }
+                }
+            }));
+            visit
+                .page
+                .execute(RawCommand::new(
+                    "Runtime.addBinding",
+                    serde_json::json!({ "name": BINDING }),
+                ))
+                .await?;
+            visit
+                .page
+                .execute(RawCommand::new(
+                    "Page.addScriptToEvaluateOnNewDocument",
+                    serde_json::json!({ "source": HOOK }),
+                ))
+                .await?;
+            Ok(())
+        })
+    }
+
+    fn collect<'a>(
+        &'a mut self,
+        visit: &'a VisitContext,
+        observation: &'a mut Observation,
+    ) -> BoxFuture<'a, Result<(), BrowserError>> {
+        Box::pin(async move {
+            if let Some(task) = self.task.take() {
+                task.abort();
+            }
+            let mut items = self.writes.lock().map(|w| w.clone()).unwrap_or_default();
+            let answer = visit
+                .page
+                .execute(RawCommand::new(
+                    "Runtime.evaluate",
+                    serde_json::json!({ "expression": DUMP, "returnByValue": true }),
+                ))
+                .await?;
+            if let Some(value) = answer.result.pointer("/result/value") {
+                if let Ok(dumped) = serde_json::from_value::<Vec<StorageItem>>(value.clone()) {
+                    items.extend(dumped);
+                }
+            }
+            let mut unique: Vec<StorageItem> = Vec::new();
+            for item in items {
+                if !unique
+                    .iter()
+                    .any(|u| u.origin == item.origin && u.kind == item.kind && u.key == item.key)
+                {
+                    unique.push(item);
+                }
+            }
+            observation.storage = unique;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,19 @@
+//! pixelaudit audits websites for tracking of health data.
+//!
+//! The pipeline runs one way: crawl → observe → detect → classify → assess → report. A scan visits each
+//! page in a real headless Chromium ([`browser`]), records what it saw as an [`observe::Observation`],
+//! matches the tracker rules in `rules/` against it ([`detect`]) and writes `report.json` ([`report`]).
+//! The fixture web ([`fixtures`]) stands in for the internet in tests and in `pixelaudit demo`.
+
+#![deny(missing_docs)]
+
+pub mod browser;
+pub mod fixtures;
+pub mod observe;
+
+/// The current UTC time as RFC 3339, as every timestamp in the output is written.
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

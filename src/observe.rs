@@ -1,0 +1,174 @@
+//! The Observation model: everything one visit of one page saw, as plain data.
+//!
+//! The browser layer fills an [`Observation`]; detection and everything after it read only this. Nothing
+//! here knows about rules or findings, so a stored observation can be re-detected with newer rules.
+
+use serde::{Deserialize, Serialize};
+
+/// The consent choice a visit was made with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsentMode {
+    /// A new visitor who never touches the banner.
+    #[default]
+    None,
+    /// The visitor chose "reject" / "only necessary".
+    Reject,
+    /// The visitor chose "accept all".
+    Accept,
+}
+
+impl ConsentMode {
+    /// The name used on the command line and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentMode::None => "none",
+            ConsentMode::Reject => "reject",
+            ConsentMode::Accept => "accept",
+        }
+    }
+}
+
+/// What one visit of one page saw.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Observation {
+    /// The URL the visit was asked to load.
+    pub url: String,
+    /// The URL of the top document after redirects.
+    pub final_url: Option<String>,
+    /// The consent mode of the visit.
+    pub mode: ConsentMode,
+    /// HTTP status of the top document.
+    pub status: Option<u16>,
+    /// Why the visit failed, in words a person understands; `None` when it loaded.
+    pub error: Option<String>,
+    /// UTC time the visit started (RFC 3339).
+    pub started_at: String,
+    /// How long the visit took, in milliseconds.
+    pub duration_ms: u64,
+    /// `document.title`.
+    pub title: Option<String>,
+    /// Visible text of the page (`innerText`), truncated.
+    pub text: Option<String>,
+    /// Links found on the page (absolute URLs with their anchor text).
+    pub links: Vec<Link>,
+    /// Every network request made while the page was open.
+    pub requests: Vec<ObservedRequest>,
+    /// Cookies set by responses (`Set-Cookie`), including those the browser blocked.
+    pub set_cookies: Vec<SetCookie>,
+    /// The cookie jar at the end of the visit (all domains, HttpOnly included).
+    pub cookies: Vec<ObservedCookie>,
+    /// Local and session storage items written during the visit.
+    pub storage: Vec<StorageItem>,
+    /// Every frame of the page (the top frame first).
+    pub frames: Vec<Frame>,
+    /// Path of the screenshot, relative to the output folder.
+    pub screenshot: Option<String>,
+}
+
+/// A link on a page.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Link {
+    /// Absolute URL.
+    pub url: String,
+    /// Anchor text, trimmed.
+    pub text: String,
+}
+
+/// One network request.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ObservedRequest {
+    /// Chromium's request id (redirects share it).
+    pub id: String,
+    /// Full URL.
+    pub url: String,
+    /// HTTP method.
+    pub method: String,
+    /// Resource type as Chromium saw it (Document, Script, Image, Ping, XHR, Fetch, …).
+    pub resource_type: String,
+    /// The frame that made the request.
+    pub frame_id: Option<String>,
+    /// The request body, when there was one (binary bodies base64-encoded, see `post_data_base64`).
+    pub post_data: Option<String>,
+    /// True when `post_data` holds base64 of a binary body.
+    #[serde(default)]
+    pub post_data_base64: bool,
+    /// Request headers as sent (the extra-info headers include `Cookie`).
+    pub headers: Vec<(String, String)>,
+    /// The URL of the script or document that caused the request.
+    pub initiator: Option<String>,
+    /// The URL this request was redirected from.
+    pub redirected_from: Option<String>,
+    /// HTTP status of the response.
+    pub status: Option<u16>,
+    /// Why the request failed (net error), if it did. A failed or cancelled request may still have reached the server.
+    pub failure: Option<String>,
+    /// Milliseconds since the visit started.
+    pub time_ms: u64,
+}
+
+impl ObservedRequest {
+    /// The value of a request header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A `Set-Cookie` header seen on a response.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SetCookie {
+    /// URL of the response.
+    pub url: String,
+    /// The raw header line.
+    pub header: String,
+    /// Why the browser refused to store it, if it did.
+    pub blocked_reason: Option<String>,
+}
+
+/// A cookie in the jar.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ObservedCookie {
+    /// Cookie name.
+    pub name: String,
+    /// Cookie value.
+    pub value: String,
+    /// Domain attribute (leading dot for domain cookies).
+    pub domain: String,
+    /// Path attribute.
+    pub path: String,
+    /// Expiry as seconds since the epoch; `None` for session cookies.
+    pub expires: Option<f64>,
+    /// HttpOnly flag.
+    pub http_only: bool,
+    /// Secure flag.
+    pub secure: bool,
+    /// SameSite attribute, if set.
+    pub same_site: Option<String>,
+}
+
+/// A Web Storage item.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct StorageItem {
+    /// The origin the item belongs to.
+    pub origin: String,
+    /// `local` or `session`.
+    pub kind: String,
+    /// Key.
+    pub key: String,
+    /// Value, truncated.
+    pub value: String,
+}
+
+/// A frame of the page.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Frame {
+    /// Chromium's frame id.
+    pub id: String,
+    /// The parent frame, `None` for the top frame.
+    pub parent_id: Option<String>,
+    /// The frame's document URL.
+    pub url: String,
+}
