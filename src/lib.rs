@@ -1,6 +1,6 @@
 //! pixelaudit audits websites for tracking of health data.
 //!
-//! The pipeline runs one way: crawl → observe → detect → classify → assess → report. A scan visits each
+//! The pipeline runs one way: crawl → observe → detect → report. A scan ([`crawl::scan`]) visits each
 //! page in a real headless Chromium ([`browser`]), records what it saw as an [`observe::Observation`],
 //! matches the tracker rules in `rules/` against it ([`detect`]) and writes `report.json` ([`report`]).
 //! The fixture web ([`fixtures`]) stands in for the internet in tests and in `pixelaudit demo`.
@@ -8,8 +8,12 @@
 #![deny(missing_docs)]
 
 pub mod browser;
+pub mod crawl;
+pub mod detect;
 pub mod fixtures;
 pub mod observe;
+pub mod report;
+pub mod rules;
 
 /// The current UTC time as RFC 3339, as every timestamp in the output is written.
 pub fn now_rfc3339() -> String {

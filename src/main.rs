@@ -1,1 +1,395 @@
-fn main() {}
+//! The `pixelaudit` command line: wiring only; the work is in the library.
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+
+use pixelaudit::browser::BrowserOptions;
+use pixelaudit::crawl::{self, ScanConfig, Site};
+use pixelaudit::fixtures::FixtureServer;
+use pixelaudit::observe::ConsentMode;
+use pixelaudit::report::Report;
+use pixelaudit::rules::{self, RuleSet};
+
+/// Exit code: the scan finished but some pages failed.
+const EXIT_FAILED_PAGES: u8 = 1;
+/// Exit code: bad usage or bad input.
+const EXIT_BAD_INPUT: u8 = 2;
+
+/// Audits websites for tracking of health data: visits pages in headless Chromium, detects trackers
+/// with the rule database and reports what each one received.
+#[derive(Parser)]
+#[command(name = "pixelaudit", version, about, long_about = None)]
+struct Cli {
+    /// The rule folder (holding trackers/). Default: ./rules, else the one shipped with the source.
+    #[arg(long, global = true, env = "PIXELAUDIT_RULES")]
+    rules: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan one or more sites: `pixelaudit scan https://www.example.nl --out reports/example`.
+    Scan(ScanArgs),
+    /// Scan the bundled fixture web offline and write reports/demo/.
+    Demo(DemoArgs),
+    /// Check, list or explain the tracker rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Run the fixture web by hand.
+    #[command(subcommand)]
+    Fixtures(FixturesCommand),
+}
+
+#[derive(Args)]
+struct ScanArgs {
+    /// Start URLs of the sites to scan (https:// is assumed when missing).
+    urls: Vec<String>,
+    /// A CSV site list with `name,url[,sector]` rows.
+    #[arg(long)]
+    sites: Option<PathBuf>,
+    #[command(flatten)]
+    common: CommonScanArgs,
+}
+
+#[derive(Args)]
+struct DemoArgs {
+    /// The fixture web folder. Default: ./fixtures/web, else the one shipped with the source.
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
+    /// The site list to scan from the fixture web.
+    #[arg(long)]
+    sites: Option<PathBuf>,
+    #[command(flatten)]
+    common: CommonScanArgs,
+}
+
+#[derive(Args)]
+struct CommonScanArgs {
+    /// Output folder for report.json, evidence/ and manifest.sha256.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// Most pages visited per site.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    max_pages: u32,
+    /// Consent modes (this release visits as a fresh visitor: `none`).
+    #[arg(long, value_delimiter = ',', default_value = "none")]
+    consent: Vec<String>,
+    /// Send every host name to ADDR:PORT (a replay, staging or fixture server).
+    #[arg(long, value_name = "ADDR:PORT")]
+    map_hosts: Option<SocketAddr>,
+    /// Accept any TLS certificate (for mapped hosts with self-made certificates).
+    #[arg(long)]
+    insecure: bool,
+    /// The Chromium binary. Default: found on the usual paths, or PIXELAUDIT_CHROME.
+    #[arg(long)]
+    chrome: Option<PathBuf>,
+    /// Seconds to wait for a page's document and load event.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    page_timeout: u64,
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Validate every rule file; errors are printed as file:line: message.
+    Check,
+    /// List vendors with their hosts and rule ids.
+    List,
+    /// Show which rule matches a URL, and why.
+    Explain {
+        /// The request URL to explain.
+        url: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum FixturesCommand {
+    /// Serve the fixture web over HTTPS until interrupted.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8443")]
+        addr: SocketAddr,
+        /// The fixture web folder.
+        #[arg(long)]
+        fixtures: Option<PathBuf>,
+        /// Append every request received to this file as JSON lines.
+        #[arg(long)]
+        log: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PIXELAUDIT_LOG")
+                .unwrap_or_else(|_| "error".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let rules_dir = cli.rules.clone().unwrap_or_else(|| shipped("rules"));
+    match cli.command {
+        Command::Rules(cmd) => rules_command(cmd, &rules_dir),
+        Command::Scan(args) => {
+            let rules = load_rules(&rules_dir)?;
+            let mut sites = Vec::new();
+            for url in &args.urls {
+                sites.push(crawl::site_from_url(url)?);
+            }
+            if let Some(list) = &args.sites {
+                sites.extend(read_sites(list)?);
+            }
+            if sites.is_empty() {
+                anyhow::bail!("nothing to scan: give one or more URLs, or --sites FILE.csv");
+            }
+            let out = args
+                .common
+                .out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("reports/scan"));
+            let config = scan_config(&args.common, sites, out, None)?;
+            finish(crawl::scan(&config, &rules).await?, &config.out_dir)
+        }
+        Command::Demo(args) => {
+            let rules = load_rules(&rules_dir)?;
+            let web = args
+                .fixtures
+                .clone()
+                .unwrap_or_else(|| shipped("fixtures/web"));
+            let list = args
+                .sites
+                .clone()
+                .unwrap_or_else(|| shipped("fixtures/sectors/demo.csv"));
+            let sites = read_sites(&list)?;
+            let out = args
+                .common
+                .out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("reports/demo"));
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("cannot create the output folder {}", out.display()))?;
+            let server = FixtureServer::start(
+                &web,
+                "127.0.0.1:0".parse()?,
+                Some(&out.join("fixture-requests.jsonl")),
+            )
+            .await
+            .with_context(|| format!("cannot start the fixture web from {}", web.display()))?;
+            eprintln!(
+                "fixture web on https://{} (every host name mapped there)",
+                server.addr()
+            );
+            let mut config = scan_config(&args.common, sites, out, Some(server.addr()))?;
+            config.browser.insecure = true;
+            finish(crawl::scan(&config, &rules).await?, &config.out_dir)
+        }
+        Command::Fixtures(FixturesCommand::Serve {
+            addr,
+            fixtures,
+            log,
+        }) => {
+            let web = fixtures.unwrap_or_else(|| shipped("fixtures/web"));
+            let server = FixtureServer::start(&web, addr, log.as_deref())
+                .await
+                .with_context(|| format!("cannot start the fixture web from {}", web.display()))?;
+            println!(
+                "fixture web on https://{} serving {} hosts from {}",
+                server.addr(),
+                pixelaudit::fixtures::host_names(&web)?.len(),
+                web.display()
+            );
+            println!(
+                "point Chromium at it with --host-resolver-rules=\"MAP * {}\" --ignore-certificate-errors; Ctrl-C stops",
+                server.addr()
+            );
+            tokio::signal::ctrl_c().await?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// A path below the working folder when it exists there, else below the source tree this binary was built from.
+fn shipped(relative: &str) -> PathBuf {
+    let here = PathBuf::from(relative);
+    if here.exists() {
+        here
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+    }
+}
+
+fn load_rules(dir: &Path) -> anyhow::Result<RuleSet> {
+    RuleSet::load(dir)
+        .map_err(|e| anyhow::anyhow!("{e}\nFix the rule files, then run `pixelaudit rules check`."))
+}
+
+fn read_sites(path: &Path) -> anyhow::Result<Vec<Site>> {
+    let (sites, problems) = crawl::read_site_list(path)?;
+    for p in &problems {
+        eprintln!("warning: {p} (row skipped)");
+    }
+    if sites.is_empty() {
+        anyhow::bail!(
+            "{}: no usable rows (expected name,url[,sector])",
+            path.display()
+        );
+    }
+    Ok(sites)
+}
+
+fn scan_config(
+    common: &CommonScanArgs,
+    sites: Vec<Site>,
+    out_dir: PathBuf,
+    fixture: Option<SocketAddr>,
+) -> anyhow::Result<ScanConfig> {
+    let mut modes = Vec::new();
+    for m in &common.consent {
+        match m.trim() {
+            "none" => modes.push(ConsentMode::None),
+            "reject" | "accept" => anyhow::bail!(
+                "--consent {m}: clicking the consent banner is not built yet; this release visits as a fresh visitor (--consent none)"
+            ),
+            other => anyhow::bail!("--consent: unknown mode `{other}` (none, reject, accept)"),
+        }
+    }
+    let map_hosts = fixture.or(common.map_hosts).map(|a| a.to_string());
+    Ok(ScanConfig {
+        sites,
+        out_dir,
+        max_pages: common.max_pages as usize,
+        modes,
+        browser: BrowserOptions {
+            chrome: common.chrome.clone(),
+            map_hosts,
+            insecure: common.insecure,
+            navigation_timeout: Duration::from_secs(common.page_timeout),
+            ..BrowserOptions::default()
+        },
+        command_line: command_line(),
+    })
+}
+
+fn command_line() -> String {
+    std::env::args()
+        .map(|a| {
+            if a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@".contains(c))
+            {
+                a
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn rules_command(cmd: RulesCommand, dir: &Path) -> anyhow::Result<ExitCode> {
+    let set = match RuleSet::load(dir) {
+        Ok(set) => set,
+        Err(errors) => {
+            for e in &errors.0 {
+                eprintln!("{e}");
+            }
+            eprintln!("{} problem(s) found", errors.0.len());
+            return Ok(ExitCode::from(EXIT_BAD_INPUT));
+        }
+    };
+    match cmd {
+        RulesCommand::Check => {
+            let endpoints: usize = set.vendors().iter().map(|v| v.endpoints.len()).sum();
+            println!(
+                "ok: {} vendors, {} endpoint rules, rules version {}",
+                set.vendors().len(),
+                endpoints,
+                set.version()
+            );
+        }
+        RulesCommand::List => {
+            for (vendor, line) in rules::list(&set) {
+                println!("{vendor:<20} {line}");
+            }
+        }
+        RulesCommand::Explain { url } => println!("{}", set.explain(&url)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the summary table and picks the exit code.
+fn finish(report: Report, out: &Path) -> anyhow::Result<ExitCode> {
+    println!(
+        "{:<34} {:>5} {:>6} {:>9} {:>11}  vendors",
+        "site", "pages", "failed", "trackers", "3p cookies"
+    );
+    for site in &report.sites {
+        let failed = site.pages.iter().filter(|p| p.error.is_some()).count();
+        let vendors: BTreeSet<&str> = site
+            .pages
+            .iter()
+            .flat_map(|p| &p.trackers)
+            .filter(|t| t.third_party && t.category != "consent" && t.category != "functional")
+            .map(|t| t.vendor.as_str())
+            .collect();
+        let requests: usize = site
+            .pages
+            .iter()
+            .flat_map(|p| &p.trackers)
+            .filter(|t| t.third_party)
+            .map(|t| t.requests.len())
+            .sum();
+        let third_party_cookies: BTreeSet<(&str, &str)> = site
+            .pages
+            .iter()
+            .flat_map(|p| &p.cookies)
+            .filter(|c| c.third_party)
+            .map(|c| (c.domain.as_str(), c.name.as_str()))
+            .collect();
+        println!(
+            "{:<34} {:>5} {:>6} {:>9} {:>11}  {}",
+            truncate(&site.name, 34),
+            site.pages.len(),
+            failed,
+            requests,
+            third_party_cookies.len(),
+            vendors.into_iter().collect::<Vec<_>>().join(", ")
+        );
+    }
+    println!("report: {}", out.join("report.json").display());
+    Ok(if report.failed_pages() > 0 {
+        ExitCode::from(EXIT_FAILED_PAGES)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
+}

@@ -1,0 +1,198 @@
+//! Crawling: which sites and pages to visit, in what order, and the scan loop that visits them.
+//!
+//! A site is crawled breadth-first from its start URL over same-site links (one registrable domain:
+//! `www.` and the apex are one site), up to `max_pages` pages. Each visit goes through the browser,
+//! detection and the report, in that order; a page that fails is recorded with its error and the scan
+//! goes on.
+
+mod sites;
+
+use std::collections::{HashSet, VecDeque};
+use std::path::PathBuf;
+
+pub use sites::{Site, SiteListError, read_site_list, site_from_url};
+
+use crate::browser::{BrowserError, BrowserOptions, Chromium};
+use crate::detect;
+use crate::observe::{ConsentMode, Observation};
+use crate::report::{self, PageReport, Report, SiteReport, ToolInfo};
+use crate::rules::{RuleSet, registrable_domain};
+
+/// What to scan and how.
+#[derive(Debug, Clone)]
+pub struct ScanConfig {
+    /// Sites to scan, in order.
+    pub sites: Vec<Site>,
+    /// Output folder.
+    pub out_dir: PathBuf,
+    /// Most pages visited per site (and consent mode).
+    pub max_pages: usize,
+    /// Consent modes to visit each page in.
+    pub modes: Vec<ConsentMode>,
+    /// Browser settings.
+    pub browser: BrowserOptions,
+    /// The command line, for the record.
+    pub command_line: String,
+}
+
+/// A scan that could not run at all (page failures are not errors: they are in the report).
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// The browser could not be started.
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+    /// The output folder is not usable.
+    #[error("cannot write to the output folder {0}: {1}")]
+    Output(PathBuf, std::io::Error),
+}
+
+/// File extensions that are never HTML pages; links to them are not visited.
+const NOT_PAGES: &[&str] = &[
+    ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".zip", ".doc", ".docx", ".xls",
+    ".xlsx", ".ppt", ".pptx", ".mp4", ".mp3", ".ics", ".xml", ".json", ".css", ".js",
+];
+
+/// Runs a whole scan and writes `report.json` and `manifest.sha256` into the output folder.
+pub async fn scan(config: &ScanConfig, rules: &RuleSet) -> Result<Report, ScanError> {
+    let evidence = config.out_dir.join("evidence");
+    std::fs::create_dir_all(&evidence).map_err(|e| ScanError::Output(config.out_dir.clone(), e))?;
+    let started_at = crate::now_rfc3339();
+    let chromium = Chromium::launch(config.browser.clone()).await?;
+    let mut report = Report {
+        schema_version: report::SCHEMA_VERSION.into(),
+        tool: ToolInfo {
+            name: "pixelaudit".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            rules_version: rules.version().into(),
+            browser: chromium.version().into(),
+            cookie_mode: "third-party cookies allowed, as in a visitor's default browser (cookie_controls_mode 0)".into(),
+            command_line: config.command_line.clone(),
+            started_at,
+            finished_at: String::new(),
+            map_hosts: config.browser.map_hosts.clone(),
+        },
+        sites: Vec::new(),
+    };
+    for (index, site) in config.sites.iter().enumerate() {
+        let mut site_report = SiteReport {
+            url: site.url.clone(),
+            name: site.name.clone(),
+            pages: Vec::new(),
+        };
+        for &mode in &config.modes {
+            crawl_site(
+                &chromium,
+                site,
+                index,
+                mode,
+                config,
+                rules,
+                &mut site_report,
+            )
+            .await;
+        }
+        report.sites.push(site_report);
+    }
+    chromium.close().await;
+    report.tool.finished_at = crate::now_rfc3339();
+    report::write_json(&report, &config.out_dir)
+        .and_then(|_| report::write_manifest(&config.out_dir))
+        .map_err(|e| ScanError::Output(config.out_dir.clone(), e))?;
+    Ok(report)
+}
+
+async fn crawl_site(
+    chromium: &Chromium,
+    site: &Site,
+    site_index: usize,
+    mode: ConsentMode,
+    config: &ScanConfig,
+    rules: &RuleSet,
+    out: &mut SiteReport,
+) {
+    let site_domain = site_domain(&site.url);
+    let mut queue: VecDeque<String> = VecDeque::from([normalise(&site.url)]);
+    let mut seen: HashSet<String> = queue.iter().cloned().collect();
+    let mut visited = 0;
+    let evidence = config.out_dir.join("evidence");
+    while let Some(url) = queue.pop_front() {
+        if visited >= config.max_pages {
+            break;
+        }
+        visited += 1;
+        let name = format!(
+            "site{:03}-{}-page{:03}",
+            site_index + 1,
+            mode.as_str(),
+            visited
+        );
+        let observation = chromium.visit(&url, mode, Some((&evidence, &name))).await;
+        log_visit(site, visited, &observation);
+        for link in same_site_links(&observation, &site_domain) {
+            if seen.insert(link.clone()) {
+                queue.push_back(link);
+            }
+        }
+        let detections = detect::detect(&observation, rules, &site_domain);
+        out.pages.push(PageReport::new(&observation, detections));
+    }
+}
+
+fn log_visit(site: &Site, n: usize, observation: &Observation) {
+    match &observation.error {
+        Some(e) => eprintln!(
+            "[{}] {} {} ({}): FAILED: {e}",
+            site.name,
+            n,
+            observation.url,
+            observation.mode.as_str()
+        ),
+        None => eprintln!(
+            "[{}] {} {} ({}): {} requests in {} ms",
+            site.name,
+            n,
+            observation.url,
+            observation.mode.as_str(),
+            observation.requests.len(),
+            observation.duration_ms
+        ),
+    }
+}
+
+/// The site's registrable domain, the first party of every visit.
+pub fn site_domain(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(registrable_domain))
+        .unwrap_or_default()
+}
+
+/// Links on the page that stay on the site and lead to pages, normalised.
+fn same_site_links(observation: &Observation, site_domain: &str) -> Vec<String> {
+    observation
+        .links
+        .iter()
+        .filter_map(|l| url::Url::parse(&l.url).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .filter(|u| {
+            u.host_str()
+                .is_some_and(|h| registrable_domain(h) == site_domain)
+        })
+        .filter(|u| {
+            let path = u.path().to_ascii_lowercase();
+            !NOT_PAGES.iter().any(|ext| path.ends_with(ext))
+        })
+        .map(|u| normalise(u.as_str()))
+        .collect()
+}
+
+/// Drops the fragment, so `/a#top` and `/a` are one page.
+pub fn normalise(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => url.to_string(),
+    }
+}

@@ -1,0 +1,390 @@
+//! Detection: the tracker rules matched against one visit's observation.
+//!
+//! Requests are matched by host (through the rule index) and endpoint; each tracker request's payload is
+//! decoded into what the vendor received. Cookies and storage items are attributed to a party (first or
+//! third, by registrable domain) and, where the rules know them, to a vendor. Frames that are social
+//! plug-ins or embeds are listed. Nothing here judges: that is the assessment's job.
+
+pub mod payload;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::observe::{Observation, ObservedCookie, ObservedRequest};
+use crate::rules::{Endpoint, RuleSet, registrable_domain, wildcard_matches};
+
+/// The longest request body kept in the report for one request; the full one stays in the store.
+const MAX_REPORTED_BODY: usize = 64 * 1024;
+
+/// What the rules found in one visit.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Detections {
+    /// Tracker endpoints contacted, grouped by vendor and rule.
+    pub trackers: Vec<Tracker>,
+    /// Every cookie in the jar, with its party and vendor.
+    pub cookies: Vec<CookieFinding>,
+    /// Social plug-ins and embeds framed in the page.
+    pub social_plugins: Vec<SocialPlugin>,
+    /// Web Storage items, with their party and vendor.
+    pub storage: Vec<StorageFinding>,
+    /// `Set-Cookie` headers the browser refused, with the reason.
+    pub blocked_cookies: Vec<BlockedCookie>,
+}
+
+/// One vendor rule and the requests that matched it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tracker {
+    /// Vendor slug.
+    pub vendor: String,
+    /// The receiving company.
+    pub company: String,
+    /// Rule id.
+    pub rule: String,
+    /// Category of the rule.
+    pub category: String,
+    /// `tracker`, `script`, `social-plugin` or `embed`.
+    pub kind: String,
+    /// True when the vendor's host is not the site's own registrable domain.
+    pub third_party: bool,
+    /// The matching requests.
+    pub requests: Vec<TrackerRequest>,
+}
+
+/// A request to a tracker, with what it carried.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TrackerRequest {
+    /// HTTP method.
+    pub method: String,
+    /// Full URL.
+    pub url: String,
+    /// Chromium's resource type.
+    pub resource_type: String,
+    /// Request body as sent (truncated in reports past 64 KiB).
+    pub post_data: Option<String>,
+    /// True when `post_data` is base64 of a binary body.
+    pub post_data_base64: bool,
+    /// HTTP status of the answer.
+    pub status: Option<u16>,
+    /// Network failure, if any (the request may still have reached the server).
+    pub failure: Option<String>,
+    /// Milliseconds after the visit started.
+    pub time_ms: u64,
+    /// The `Referer` header sent with it.
+    pub referer_header: Option<String>,
+    /// Names of the cookies sent with it.
+    pub cookies_sent: Vec<String>,
+    /// What the vendor received, decoded.
+    pub received: Received,
+}
+
+/// What a vendor received in one request, by the rule's field map.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Received {
+    /// The page address.
+    pub page_url: Option<String>,
+    /// The previous page.
+    pub referrer: Option<String>,
+    /// The page title.
+    pub title: Option<String>,
+    /// Event name(s), comma-separated when a batch held several.
+    pub event: Option<String>,
+    /// Free event data.
+    pub custom: BTreeMap<String, String>,
+    /// Identifiers.
+    pub identifiers: BTreeMap<String, String>,
+    /// Hashed personal data.
+    pub hashed_user_data: BTreeMap<String, String>,
+}
+
+/// A cookie, attributed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CookieFinding {
+    /// Name.
+    pub name: String,
+    /// Domain attribute.
+    pub domain: String,
+    /// True when its domain is not the site's registrable domain.
+    pub third_party: bool,
+    /// HttpOnly flag.
+    pub http_only: bool,
+    /// Secure flag.
+    pub secure: bool,
+    /// SameSite attribute.
+    pub same_site: Option<String>,
+    /// Expiry (RFC 3339, UTC); `None` for a session cookie.
+    pub expires: Option<String>,
+    /// The vendor, when the rules know the cookie or its domain.
+    pub vendor: Option<String>,
+    /// What the rules say it is for.
+    pub purpose: Option<String>,
+}
+
+/// A social plug-in or embed framed in the page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SocialPlugin {
+    /// Vendor slug.
+    pub vendor: String,
+    /// Rule id.
+    pub rule: String,
+    /// The frame's URL.
+    pub url: String,
+}
+
+/// A Web Storage item, attributed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StorageFinding {
+    /// Origin of the frame that owns it.
+    pub origin: String,
+    /// `local` or `session`.
+    pub kind: String,
+    /// Key.
+    pub key: String,
+    /// True when the origin is not the site's registrable domain.
+    pub third_party: bool,
+    /// The vendor, when the rules know the key.
+    pub vendor: Option<String>,
+}
+
+/// A cookie the browser refused to store.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BlockedCookie {
+    /// URL of the response that set it.
+    pub url: String,
+    /// The `Set-Cookie` line.
+    pub header: String,
+    /// Chromium's reason.
+    pub reason: String,
+}
+
+/// Runs every detector over one observation. `site_domain` is the site's registrable domain (the first party).
+pub fn detect(observation: &Observation, rules: &RuleSet, site_domain: &str) -> Detections {
+    Detections {
+        trackers: detect_trackers(&observation.requests, rules, site_domain),
+        cookies: observation
+            .cookies
+            .iter()
+            .map(|c| attribute_cookie(c, rules, site_domain))
+            .collect(),
+        social_plugins: detect_social_plugins(observation, rules),
+        storage: observation
+            .storage
+            .iter()
+            .map(|s| StorageFinding {
+                origin: s.origin.clone(),
+                kind: s.kind.clone(),
+                key: s.key.clone(),
+                third_party: host_of(&s.origin)
+                    .is_some_and(|h| registrable_domain(&h) != site_domain),
+                vendor: rules
+                    .vendor_for_storage_key(&s.key)
+                    .map(|v| v.vendor.clone()),
+            })
+            .collect(),
+        blocked_cookies: observation
+            .set_cookies
+            .iter()
+            .filter_map(|c| {
+                c.blocked_reason.as_ref().map(|r| BlockedCookie {
+                    url: c.url.clone(),
+                    header: c.header.clone(),
+                    reason: r.clone(),
+                })
+            })
+            .collect(),
+    }
+}
+
+fn host_of(url: &str) -> Option<String> {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+}
+
+fn detect_trackers(
+    requests: &[ObservedRequest],
+    rules: &RuleSet,
+    site_domain: &str,
+) -> Vec<Tracker> {
+    let mut trackers: Vec<Tracker> = Vec::new();
+    for request in requests {
+        let Ok(url) = url::Url::parse(&request.url) else {
+            continue;
+        };
+        let Some(hit) = rules.match_url(&url) else {
+            continue;
+        };
+        let rule = hit.rule_id();
+        let third_party = url
+            .host_str()
+            .is_some_and(|h| registrable_domain(h) != site_domain);
+        let tracker_request = describe_request(request, hit.endpoint);
+        match trackers
+            .iter_mut()
+            .find(|t| t.vendor == hit.vendor.vendor && t.rule == rule)
+        {
+            Some(t) => t.requests.push(tracker_request),
+            None => trackers.push(Tracker {
+                vendor: hit.vendor.vendor.clone(),
+                company: hit.vendor.company.clone(),
+                rule,
+                category: hit.category().to_string(),
+                kind: hit.kind().to_string(),
+                third_party,
+                requests: vec![tracker_request],
+            }),
+        }
+    }
+    trackers
+}
+
+fn describe_request(request: &ObservedRequest, endpoint: Option<&Endpoint>) -> TrackerRequest {
+    let received = endpoint
+        .map(|e| {
+            let pairs = payload::decode_request(
+                &request.url,
+                request.post_data.as_deref(),
+                request.post_data_base64,
+            );
+            received_from(&pairs, e)
+        })
+        .unwrap_or_default();
+    let cookies_sent = request
+        .header("cookie")
+        .map(|c| {
+            c.split(';')
+                .filter_map(|kv| kv.split('=').next())
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let post_data = request.post_data.as_ref().map(|b| {
+        if b.len() > MAX_REPORTED_BODY {
+            let mut end = MAX_REPORTED_BODY;
+            while !b.is_char_boundary(end) {
+                end -= 1;
+            }
+            format!("{}… [truncated, {} bytes in all]", &b[..end], b.len())
+        } else {
+            b.clone()
+        }
+    });
+    TrackerRequest {
+        method: request.method.clone(),
+        url: request.url.clone(),
+        resource_type: request.resource_type.clone(),
+        post_data,
+        post_data_base64: request.post_data_base64,
+        status: request.status,
+        failure: request.failure.clone(),
+        time_ms: request.time_ms,
+        referer_header: request.header("referer").map(str::to_string),
+        cookies_sent,
+        received,
+    }
+}
+
+/// Picks what the endpoint's field map names out of the decoded parameters.
+pub fn received_from(pairs: &[(String, String)], endpoint: &Endpoint) -> Received {
+    let f = &endpoint.fields;
+    let matching = |patterns: &[String]| -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .filter(|(k, v)| !v.is_empty() && patterns.iter().any(|p| wildcard_matches(p, k)))
+            .cloned()
+            .collect()
+    };
+    let first = |patterns: &[String]| matching(patterns).into_iter().next().map(|(_, v)| v);
+    let as_map = |patterns: &[String]| -> BTreeMap<String, String> {
+        let mut map = BTreeMap::new();
+        for (k, v) in matching(patterns) {
+            map.entry(k).or_insert(v);
+        }
+        map
+    };
+    let mut events: Vec<String> = Vec::new();
+    for (_, v) in matching(&f.event) {
+        if !events.contains(&v) {
+            events.push(v);
+        }
+    }
+    Received {
+        page_url: first(&f.page_url),
+        referrer: first(&f.referrer),
+        title: first(&f.title),
+        event: (!events.is_empty()).then(|| events.join(", ")),
+        custom: as_map(&f.custom),
+        identifiers: as_map(&f.identifiers),
+        hashed_user_data: as_map(&f.hashed_user_data),
+    }
+}
+
+fn attribute_cookie(c: &ObservedCookie, rules: &RuleSet, site_domain: &str) -> CookieFinding {
+    let domain = c.domain.trim_start_matches('.');
+    let by_domain = rules.vendor_for_host(domain);
+    let vendor = by_domain.or_else(|| rules.vendor_for_cookie(&c.name));
+    let purpose = vendor.and_then(|v| {
+        v.cookies
+            .iter()
+            .find(|r| match r.name.strip_suffix('*') {
+                Some(prefix) => c.name.starts_with(prefix),
+                None => r.name == c.name,
+            })
+            .map(|r| r.purpose.clone())
+    });
+    CookieFinding {
+        name: c.name.clone(),
+        domain: c.domain.clone(),
+        third_party: registrable_domain(domain) != site_domain,
+        http_only: c.http_only,
+        secure: c.secure,
+        same_site: c.same_site.clone(),
+        expires: c.expires.and_then(|e| {
+            time::OffsetDateTime::from_unix_timestamp(e as i64)
+                .ok()
+                .and_then(|t| {
+                    t.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+        }),
+        vendor: vendor.map(|v| v.vendor.clone()),
+        purpose,
+    }
+}
+
+fn detect_social_plugins(observation: &Observation, rules: &RuleSet) -> Vec<SocialPlugin> {
+    let framed = observation
+        .frames
+        .iter()
+        .filter(|f| f.parent_id.is_some())
+        .map(|f| f.url.as_str())
+        .chain(
+            observation
+                .requests
+                .iter()
+                .filter(|r| r.resource_type == "Document" && r.redirected_from.is_none())
+                .map(|r| r.url.as_str()),
+        );
+    let mut plugins: Vec<SocialPlugin> = Vec::new();
+    for frame_url in framed {
+        let Ok(url) = url::Url::parse(frame_url) else {
+            continue;
+        };
+        let Some(hit) = rules.match_url(&url) else {
+            continue;
+        };
+        if !matches!(hit.kind(), "social-plugin" | "embed") {
+            continue;
+        }
+        let plugin = SocialPlugin {
+            vendor: hit.vendor.vendor.clone(),
+            rule: hit.rule_id(),
+            url: frame_url.to_string(),
+        };
+        if !plugins.contains(&plugin) {
+            plugins.push(plugin);
+        }
+    }
+    plugins
+}

@@ -1,0 +1,651 @@
+//! The tracker rule database: schema, loading with validation, and matching.
+//!
+//! Rules are data in `rules/trackers/<vendor>.toml`, one file per vendor (the file stem is the vendor slug).
+//! Loading checks every file and reports each problem as `file:line: message`; a rule set with errors is
+//! not used. Matching goes through an index by registrable domain, never a scan over all rules.
+
+mod pattern;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use pattern::{host_matches, registrable_domain, wildcard_matches};
+
+/// Categories a vendor or endpoint may have.
+pub const CATEGORIES: &[&str] = &[
+    "advertising",
+    "social",
+    "analytics",
+    "session-replay",
+    "tag-manager",
+    "consent",
+    "functional",
+];
+
+/// Kinds of endpoint.
+pub const KINDS: &[&str] = &["tracker", "script", "social-plugin", "embed"];
+
+/// One vendor's rule file.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorRules {
+    /// The vendor slug: the file stem, filled in on load.
+    #[serde(skip_deserializing)]
+    pub vendor: String,
+    /// The company that receives the data.
+    pub company: String,
+    /// What the vendor does, first the main one.
+    pub categories: Vec<String>,
+    /// Host patterns the vendor answers on (a name covers its subdomains).
+    pub hosts: Vec<String>,
+    /// Free text for reviewers.
+    #[serde(default)]
+    pub notes: String,
+    /// Endpoints with their payload fields.
+    #[serde(default, rename = "endpoint")]
+    pub endpoints: Vec<Endpoint>,
+    /// Cookies the vendor sets.
+    #[serde(default, rename = "cookie")]
+    pub cookies: Vec<CookieRule>,
+    /// Web Storage keys the vendor writes.
+    #[serde(default, rename = "storage")]
+    pub storage: Vec<StorageRule>,
+}
+
+/// A vendor endpoint: which requests it covers and which parameters carry what.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// Stable rule id, e.g. `meta-pixel`.
+    pub id: String,
+    /// `tracker`, `script`, `social-plugin` or `embed`.
+    #[serde(default = "default_kind")]
+    pub kind: String,
+    /// Category of this endpoint (defaults to the vendor's first).
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Host patterns; each must lie within the vendor's hosts.
+    pub hosts: Vec<String>,
+    /// Path patterns (`*` wildcard); empty means any path.
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// Which parameters carry what.
+    #[serde(default)]
+    pub fields: FieldMap,
+    /// Example URLs that must match this endpoint (checked by `rules check` and the tests).
+    #[serde(default)]
+    pub examples: Vec<String>,
+}
+
+fn default_kind() -> String {
+    "tracker".into()
+}
+
+/// Parameter-name patterns for each kind of data a vendor may receive.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldMap {
+    /// The page address.
+    #[serde(default)]
+    pub page_url: Vec<String>,
+    /// The previous page.
+    #[serde(default)]
+    pub referrer: Vec<String>,
+    /// The page title.
+    #[serde(default)]
+    pub title: Vec<String>,
+    /// The event name.
+    #[serde(default)]
+    pub event: Vec<String>,
+    /// Free event data.
+    #[serde(default)]
+    pub custom: Vec<String>,
+    /// Identifiers (pixel id, client id, cookie ids, click ids).
+    #[serde(default)]
+    pub identifiers: Vec<String>,
+    /// Hashed personal data (advanced matching).
+    #[serde(default)]
+    pub hashed_user_data: Vec<String>,
+}
+
+/// A cookie a vendor sets.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CookieRule {
+    /// Exact name, or a prefix ending in `*`.
+    pub name: String,
+    /// What it is for.
+    pub purpose: String,
+}
+
+/// A Web Storage key a vendor writes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageRule {
+    /// Exact key, or a prefix ending in `*`.
+    pub key: String,
+    /// What it is for.
+    pub purpose: String,
+}
+
+/// A problem in a rule file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    /// The file.
+    pub file: PathBuf,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+    }
+}
+
+/// All problems found in a rule set.
+#[derive(Debug, thiserror::Error)]
+#[error("{} problem(s) in the rule files:\n{}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+pub struct RuleErrors(pub Vec<RuleError>);
+
+/// The loaded, validated rule set with its lookup index.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    vendors: Vec<VendorRules>,
+    /// Registrable domain → (host pattern, vendor index).
+    by_domain: HashMap<String, Vec<(String, usize)>>,
+    /// Exact cookie name → vendor index, and prefix patterns.
+    cookie_names: HashMap<String, usize>,
+    cookie_prefixes: Vec<(String, usize)>,
+    storage_keys: HashMap<String, usize>,
+    storage_prefixes: Vec<(String, usize)>,
+    version: String,
+}
+
+/// The rule a request matched.
+#[derive(Debug, Clone)]
+pub struct RequestMatch<'r> {
+    /// The vendor's rules.
+    pub vendor: &'r VendorRules,
+    /// The endpoint, when one matched; `None` for another request to the vendor's hosts.
+    pub endpoint: Option<&'r Endpoint>,
+}
+
+impl RequestMatch<'_> {
+    /// The rule id: the endpoint id, or `<vendor>-host` for other requests to the vendor.
+    pub fn rule_id(&self) -> String {
+        match self.endpoint {
+            Some(e) => e.id.clone(),
+            None => format!("{}-host", self.vendor.vendor),
+        }
+    }
+    /// The category of the endpoint, or the vendor's main one.
+    pub fn category(&self) -> &str {
+        self.endpoint
+            .and_then(|e| e.category.as_deref())
+            .or(self.vendor.categories.first().map(String::as_str))
+            .unwrap_or("advertising")
+    }
+    /// The endpoint kind (`tracker` when no endpoint matched).
+    pub fn kind(&self) -> &str {
+        self.endpoint.map(|e| e.kind.as_str()).unwrap_or("tracker")
+    }
+}
+
+impl RuleSet {
+    /// Loads every `trackers/*.toml` below `dir`, validating all of them. Any problem fails the load with
+    /// the full list, so one broken rule cannot silently weaken a scan.
+    pub fn load(dir: &Path) -> Result<RuleSet, RuleErrors> {
+        let trackers = dir.join("trackers");
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(&trackers) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .collect(),
+            Err(e) => {
+                return Err(RuleErrors(vec![RuleError {
+                    file: trackers,
+                    line: 0,
+                    message: format!("cannot read the rule folder: {e}. Pass --rules DIR"),
+                }]));
+            }
+        };
+        files.sort();
+        let mut sources = Vec::new();
+        for file in files {
+            match std::fs::read_to_string(&file) {
+                Ok(text) => sources.push((file, text)),
+                Err(e) => {
+                    return Err(RuleErrors(vec![RuleError {
+                        file,
+                        line: 0,
+                        message: format!("cannot read: {e}"),
+                    }]));
+                }
+            }
+        }
+        Self::from_sources(sources)
+    }
+
+    /// Builds a rule set from `(path, text)` pairs (used by `load` and by tests).
+    pub fn from_sources(sources: Vec<(PathBuf, String)>) -> Result<RuleSet, RuleErrors> {
+        let mut errors = Vec::new();
+        let mut vendors = Vec::new();
+        let mut texts = Vec::new();
+        let mut hasher = Sha256::new();
+        for (path, text) in &sources {
+            hasher.update(
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
+            hasher.update([0]);
+            hasher.update(text.as_bytes());
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match toml::from_str::<VendorRules>(text) {
+                Ok(mut v) => {
+                    v.vendor = stem;
+                    validate_vendor(&v, path, text, &mut errors);
+                    vendors.push(v);
+                    texts.push((path.clone(), text.clone()));
+                }
+                Err(e) => errors.push(RuleError {
+                    file: path.clone(),
+                    line: e.span().map(|s| line_at(text, s.start)).unwrap_or(0),
+                    message: e.message().trim().to_string(),
+                }),
+            }
+        }
+        if vendors.is_empty() && errors.is_empty() {
+            errors.push(RuleError {
+                file: PathBuf::from("rules/trackers"),
+                line: 0,
+                message: "no rule files found".into(),
+            });
+        }
+        let version = format!("sha256:{}", &hex::encode(hasher.finalize())[..16]);
+        let set = RuleSet::index(vendors, version, &texts, &mut errors);
+        if errors.is_empty() {
+            set.check_examples(&texts, &mut errors);
+        }
+        if errors.is_empty() {
+            Ok(set)
+        } else {
+            Err(RuleErrors(errors))
+        }
+    }
+
+    fn index(
+        vendors: Vec<VendorRules>,
+        version: String,
+        texts: &[(PathBuf, String)],
+        errors: &mut Vec<RuleError>,
+    ) -> RuleSet {
+        let mut set = RuleSet {
+            vendors,
+            by_domain: HashMap::new(),
+            cookie_names: HashMap::new(),
+            cookie_prefixes: Vec::new(),
+            storage_keys: HashMap::new(),
+            storage_prefixes: Vec::new(),
+            version,
+        };
+        let mut claimed: HashMap<String, String> = HashMap::new();
+        let mut rule_ids: HashMap<String, String> = HashMap::new();
+        for (i, v) in set.vendors.iter().enumerate() {
+            let (file, text) = &texts[i];
+            for host in &v.hosts {
+                let bare = host.trim_start_matches("*.");
+                if let Some(other) = claimed.insert(host.clone(), v.vendor.clone()) {
+                    errors.push(err_at(
+                        file,
+                        text,
+                        host,
+                        format!("host `{host}` is also claimed by vendor `{other}`"),
+                    ));
+                }
+                set.by_domain
+                    .entry(registrable_domain(bare))
+                    .or_default()
+                    .push((host.clone(), i));
+            }
+            for e in &v.endpoints {
+                if let Some(other) = rule_ids.insert(e.id.clone(), v.vendor.clone()) {
+                    errors.push(err_at(
+                        file,
+                        text,
+                        &e.id,
+                        format!("rule id `{}` is also used by vendor `{other}`", e.id),
+                    ));
+                }
+            }
+            for c in &v.cookies {
+                match c.name.strip_suffix('*') {
+                    Some(prefix) => set.cookie_prefixes.push((prefix.to_string(), i)),
+                    None => {
+                        set.cookie_names.insert(c.name.clone(), i);
+                    }
+                }
+            }
+            for s in &v.storage {
+                match s.key.strip_suffix('*') {
+                    Some(prefix) => set.storage_prefixes.push((prefix.to_string(), i)),
+                    None => {
+                        set.storage_keys.insert(s.key.clone(), i);
+                    }
+                }
+            }
+        }
+        // Longest host pattern first, so `bat.bing.com` wins over `bing.com` if two vendors share a domain.
+        for list in set.by_domain.values_mut() {
+            list.sort_by_key(|(h, _)| std::cmp::Reverse(h.len()));
+        }
+        set
+    }
+
+    fn check_examples(&self, texts: &[(PathBuf, String)], errors: &mut Vec<RuleError>) {
+        for (i, v) in self.vendors.iter().enumerate() {
+            let (file, text) = &texts[i];
+            for e in &v.endpoints {
+                for example in &e.examples {
+                    let got = url::Url::parse(example)
+                        .ok()
+                        .and_then(|u| self.match_url(&u).map(|m| m.rule_id()));
+                    if got.as_deref() != Some(e.id.as_str()) {
+                        errors.push(err_at(
+                            file,
+                            text,
+                            example,
+                            format!(
+                                "example does not match rule `{}` (it matches {})",
+                                e.id,
+                                got.map(|g| format!("`{g}`"))
+                                    .unwrap_or_else(|| "nothing".into())
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    /// The rule set's version: a hash of all rule files.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// All vendors, sorted by slug.
+    pub fn vendors(&self) -> &[VendorRules] {
+        &self.vendors
+    }
+
+    /// The vendor a host belongs to, by the host index.
+    pub fn vendor_for_host(&self, host: &str) -> Option<&VendorRules> {
+        let host = host.trim_start_matches('.').to_ascii_lowercase();
+        self.by_domain
+            .get(&registrable_domain(&host))?
+            .iter()
+            .find(|(pattern, _)| host_matches(pattern, &host))
+            .map(|(_, i)| &self.vendors[*i])
+    }
+
+    /// Matches a request URL: the vendor by host, then the first of its endpoints whose host and path match.
+    pub fn match_url(&self, url: &url::Url) -> Option<RequestMatch<'_>> {
+        let host = url.host_str()?;
+        let vendor = self.vendor_for_host(host)?;
+        let host = host.to_ascii_lowercase();
+        let path = url.path();
+        let endpoint = vendor.endpoints.iter().find(|e| {
+            e.hosts.iter().any(|h| host_matches(h, &host))
+                && (e.paths.is_empty() || e.paths.iter().any(|p| wildcard_matches(p, path)))
+        });
+        Some(RequestMatch { vendor, endpoint })
+    }
+
+    /// The vendor whose rules name this cookie.
+    pub fn vendor_for_cookie(&self, name: &str) -> Option<&VendorRules> {
+        if let Some(&i) = self.cookie_names.get(name) {
+            return Some(&self.vendors[i]);
+        }
+        self.cookie_prefixes
+            .iter()
+            .find(|(p, _)| name.starts_with(p.as_str()))
+            .map(|(_, i)| &self.vendors[*i])
+    }
+
+    /// The vendor whose rules name this storage key.
+    pub fn vendor_for_storage_key(&self, key: &str) -> Option<&VendorRules> {
+        if let Some(&i) = self.storage_keys.get(key) {
+            return Some(&self.vendors[i]);
+        }
+        self.storage_prefixes
+            .iter()
+            .find(|(p, _)| key.starts_with(p.as_str()))
+            .map(|(_, i)| &self.vendors[*i])
+    }
+
+    /// Explains in words which rule matches a URL and why (for `rules explain`).
+    pub fn explain(&self, raw: &str) -> String {
+        let Ok(url) = url::Url::parse(raw) else {
+            return format!("`{raw}` is not a URL");
+        };
+        let Some(host) = url.host_str() else {
+            return format!("`{raw}` has no host");
+        };
+        let domain = registrable_domain(host);
+        let Some(m) = self.match_url(&url) else {
+            return format!(
+                "no rule matches: no vendor claims a host pattern covering `{host}` (registrable domain `{domain}`)"
+            );
+        };
+        let pattern = self
+            .by_domain
+            .get(&domain)
+            .and_then(|l| {
+                l.iter()
+                    .find(|(p, _)| host_matches(p, &host.to_ascii_lowercase()))
+            })
+            .map(|(p, _)| p.clone())
+            .unwrap_or_default();
+        let mut out = format!(
+            "vendor: {} ({})\n  host `{host}` is covered by the vendor's host pattern `{pattern}` (registrable domain `{domain}`)\n",
+            m.vendor.vendor, m.vendor.company
+        );
+        match m.endpoint {
+            Some(e) => {
+                out.push_str(&format!(
+                    "rule: {} (kind {}, category {})\n  host matches one of {:?}; path `{}` matches {}\n",
+                    e.id,
+                    e.kind,
+                    m.category(),
+                    e.hosts,
+                    url.path(),
+                    if e.paths.is_empty() { "any path".to_string() } else { format!("{:?}", e.paths) }
+                ));
+            }
+            None => out.push_str(&format!(
+                "rule: {} (no endpoint of the vendor matches; counted as a request to the vendor, category {})\n",
+                m.rule_id(),
+                m.category()
+            )),
+        }
+        out
+    }
+}
+
+fn validate_vendor(v: &VendorRules, file: &Path, text: &str, errors: &mut Vec<RuleError>) {
+    let mut push = |needle: &str, message: String| errors.push(err_at(file, text, needle, message));
+    if v.vendor.is_empty()
+        || !v
+            .vendor
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        push(
+            "",
+            format!(
+                "the file name `{}` is not a vendor slug (lower-case letters, digits, '-')",
+                v.vendor
+            ),
+        );
+    }
+    if v.company.trim().is_empty() {
+        push("company", "company is empty".into());
+    }
+    if v.categories.is_empty() {
+        push("categories", "categories is empty".into());
+    }
+    for c in &v.categories {
+        if !CATEGORIES.contains(&c.as_str()) {
+            push(
+                c,
+                format!("unknown category `{c}` (one of {})", CATEGORIES.join(", ")),
+            );
+        }
+    }
+    if v.hosts.is_empty() {
+        push(
+            "hosts",
+            "hosts is empty: the vendor could never match".into(),
+        );
+    }
+    for h in &v.hosts {
+        check_host_pattern(h, &mut push);
+    }
+    let mut ids = HashSet::new();
+    for e in &v.endpoints {
+        if !ids.insert(&e.id) {
+            push(&e.id, format!("rule id `{}` appears twice", e.id));
+        }
+        if e.id.is_empty()
+            || !e
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            push(
+                &e.id,
+                format!(
+                    "rule id `{}` must be lower-case letters, digits and '-'",
+                    e.id
+                ),
+            );
+        }
+        if !KINDS.contains(&e.kind.as_str()) {
+            push(
+                &e.kind,
+                format!("unknown kind `{}` (one of {})", e.kind, KINDS.join(", ")),
+            );
+        }
+        if let Some(c) = &e.category {
+            if !CATEGORIES.contains(&c.as_str()) {
+                push(
+                    c,
+                    format!("unknown category `{c}` (one of {})", CATEGORIES.join(", ")),
+                );
+            }
+        }
+        if e.hosts.is_empty() {
+            push(&e.id, format!("endpoint `{}` has no hosts", e.id));
+        }
+        for h in &e.hosts {
+            check_host_pattern(h, &mut push);
+            let bare = h.trim_start_matches("*.");
+            if !v.hosts.iter().any(|vh| host_matches(vh, bare) || vh == h) {
+                push(
+                    h,
+                    format!(
+                        "endpoint host `{h}` is not within the vendor's hosts {:?}",
+                        v.hosts
+                    ),
+                );
+            }
+        }
+        for p in &e.paths {
+            if !p.starts_with('/') {
+                push(p, format!("path pattern `{p}` must start with '/'"));
+            }
+        }
+    }
+    for c in &v.cookies {
+        if c.name.is_empty() || c.name == "*" {
+            push("name", "cookie name is empty or matches everything".into());
+        }
+    }
+    for s in &v.storage {
+        if s.key.is_empty() || s.key == "*" {
+            push("key", "storage key is empty or matches everything".into());
+        }
+    }
+}
+
+fn check_host_pattern(h: &str, push: &mut impl FnMut(&str, String)) {
+    let bare = h.strip_prefix("*.").unwrap_or(h);
+    let valid = !bare.is_empty()
+        && bare == bare.to_ascii_lowercase()
+        && bare.contains('.')
+        && bare
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    if !valid {
+        push(
+            h,
+            format!(
+                "`{h}` is not a host pattern (lower-case host name, optionally starting with `*.`; no scheme, port or path)"
+            ),
+        );
+    }
+}
+
+/// The line of the first occurrence of `"needle"` (or the bare needle) in the text.
+fn err_at(file: &Path, text: &str, needle: &str, message: String) -> RuleError {
+    let quoted = format!("\"{needle}\"");
+    let line = if needle.is_empty() {
+        1
+    } else {
+        text.find(&quoted)
+            .or_else(|| text.find(needle))
+            .map(|at| line_at(text, at))
+            .unwrap_or(0)
+    };
+    RuleError {
+        file: file.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+fn line_at(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// A summary line per vendor, for `rules list`.
+pub fn list(set: &RuleSet) -> BTreeMap<String, String> {
+    set.vendors
+        .iter()
+        .map(|v| {
+            (
+                v.vendor.clone(),
+                format!(
+                    "{} [{}] hosts: {}; rules: {}",
+                    v.company,
+                    v.categories.join(", "),
+                    v.hosts.join(" "),
+                    v.endpoints
+                        .iter()
+                        .map(|e| e.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            )
+        })
+        .collect()
+}
