@@ -366,11 +366,11 @@ impl Web {
     }
 
     fn record(&self, entry: LoggedRequest) {
-        if let Some(file) = &self.log_file {
-            if let (Ok(mut f), Ok(line)) = (file.lock(), serde_json::to_string(&entry)) {
-                use std::io::Write;
-                let _ = writeln!(f, "{line}");
-            }
+        if let Some(file) = &self.log_file
+            && let (Ok(mut f), Ok(line)) = (file.lock(), serde_json::to_string(&entry))
+        {
+            use std::io::Write;
+            let _ = writeln!(f, "{line}");
         }
         if let Ok(mut log) = self.log.lock() {
             log.push(entry);

@@ -47,12 +47,12 @@ impl Collector for ContentCollector {
                     serde_json::json!({ "expression": READ, "returnByValue": true }),
                 ))
                 .await?;
-            if let Some(value) = answer.result.pointer("/result/value") {
-                if let Ok(content) = serde_json::from_value::<PageContent>(value.clone()) {
-                    observation.title = Some(content.title);
-                    observation.text = Some(content.text);
-                    observation.links = content.links;
-                }
+            if let Some(value) = answer.result.pointer("/result/value")
+                && let Ok(content) = serde_json::from_value::<PageContent>(value.clone())
+            {
+                observation.title = Some(content.title);
+                observation.text = Some(content.text);
+                observation.links = content.links;
             }
             Ok(())
         })

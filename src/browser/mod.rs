@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
-use chromiumoxide::cdp::browser_protocol::page::{EventLoadEventFired, NavigateParams};
+use chromiumoxide::cdp::browser_protocol::page::{
+    EventDomContentEventFired, EventLoadEventFired, NavigateParams,
+};
 use chromiumoxide::cdp::browser_protocol::target::{
     CreateBrowserContextParams, CreateTargetParams,
 };
@@ -79,6 +81,17 @@ impl Default for BrowserOptions {
             quiet_period: Duration::from_millis(600),
         }
     }
+}
+
+/// How far a navigation got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Loading {
+    /// The load event fired.
+    Complete,
+    /// The document arrived but the load event did not fire in time.
+    Partial,
+    /// Nothing usable arrived.
+    Failed,
 }
 
 /// A running Chromium.
@@ -299,8 +312,8 @@ impl Chromium {
         for c in collectors.iter_mut() {
             c.attach(&visit).await?;
         }
-        let loaded = self.navigate(&visit, url, observation).await;
-        if loaded {
+        let loading = self.navigate(&visit, url, observation).await;
+        if loading == Loading::Complete {
             self.wait_for_quiet(&visit).await;
         }
         for c in collectors.iter_mut() {
@@ -318,58 +331,79 @@ impl Chromium {
             }
         }
         self.router.forget(&session);
+        if loading == Loading::Failed {
+            // What is on screen now is Chromium's own error page, not the site's.
+            observation.title = None;
+            observation.text = None;
+            observation.links.clear();
+        }
         fill_document_status(observation);
         let _ = tokio::time::timeout(Duration::from_secs(5), visit.page.close()).await;
         Ok(())
     }
 
-    /// Navigates and waits for the load event. Returns whether the page loaded; records why not.
+    /// Navigates and waits for the load event; records why the visit failed when it did.
     async fn navigate(
         &self,
         visit: &VisitContext,
         url: &str,
         observation: &mut Observation,
-    ) -> bool {
+    ) -> Loading {
         let timeout = self.options.navigation_timeout;
-        let mut load_events = match visit.page.event_listener::<EventLoadEventFired>().await {
+        let listeners = futures::future::try_join(
+            visit.page.event_listener::<EventLoadEventFired>(),
+            visit.page.event_listener::<EventDomContentEventFired>(),
+        )
+        .await;
+        let (mut load_events, mut dom_ready_events) = match listeners {
             Ok(l) => l,
             Err(e) => {
                 observation.error = Some(format!("browser error: {e}"));
-                return false;
+                return Loading::Failed;
             }
         };
-        let navigation =
-            tokio::time::timeout(timeout, visit.page.execute(NavigateParams::new(url)));
-        match navigation.await {
-            Err(_) => {
-                observation.error = Some(format!(
-                    "timeout: no response within {} s",
-                    timeout.as_secs()
-                ));
-                return false;
-            }
-            Ok(Err(e)) => {
-                observation.error = Some(format!("browser error: {e}"));
-                return false;
-            }
-            Ok(Ok(answer)) => {
-                if let Some(err) = &answer.result.error_text {
-                    observation.error = Some(explain_net_error(err));
-                    return false;
-                }
+        // Page.navigate answers once the navigation commits or fails; a failed navigation still fires
+        // `load` for Chromium's error page, so the answer decides, not the event.
+        let navigation = visit.page.execute(NavigateParams::new(url));
+        let deadline = tokio::time::sleep(timeout);
+        tokio::pin!(navigation, deadline);
+        let (mut answer, mut dom_ready, mut loaded) = (None, false, false);
+        while answer.is_none() || !loaded {
+            tokio::select! {
+                a = &mut navigation, if answer.is_none() => answer = Some(a),
+                _ = dom_ready_events.next(), if !dom_ready => dom_ready = true,
+                _ = load_events.next(), if !loaded => loaded = true,
+                _ = &mut deadline => break,
             }
         }
-        let remaining = timeout.saturating_sub(visit.started.elapsed());
-        if tokio::time::timeout(remaining, load_events.next())
-            .await
-            .is_err()
-        {
+        match answer {
+            Some(Err(e)) => {
+                observation.error = Some(format!("browser error: {e}"));
+                return Loading::Failed;
+            }
+            Some(Ok(a)) => {
+                if let Some(err) = &a.result.error_text {
+                    observation.error = Some(explain_net_error(err));
+                    return Loading::Failed;
+                }
+            }
+            None => {}
+        }
+        if loaded {
+            Loading::Complete
+        } else if dom_ready {
             observation.error = Some(format!(
                 "timeout: the page did not finish loading within {} s (what it did until then is kept)",
                 timeout.as_secs()
             ));
+            Loading::Partial
+        } else {
+            observation.error = Some(format!(
+                "timeout: no response within {} s",
+                timeout.as_secs()
+            ));
+            Loading::Failed
         }
-        true
     }
 
     async fn wait_for_quiet(&self, visit: &VisitContext) {

@@ -111,14 +111,12 @@ impl Collector for NetworkCollector {
                         serde_json::json!({ "requestId": id }),
                     ))
                     .await;
-                if let Ok(answer) = answer {
-                    if let Some(body) = answer.result.get("postData").and_then(Value::as_str) {
-                        if let Ok(mut s) = self.state.lock() {
-                            if let Some(&i) = s.latest.get(&id) {
-                                s.requests[i].post_data = Some(body.to_string());
-                            }
-                        }
-                    }
+                if let Ok(answer) = answer
+                    && let Some(body) = answer.result.get("postData").and_then(Value::as_str)
+                    && let Ok(mut s) = self.state.lock()
+                    && let Some(&i) = s.latest.get(&id)
+                {
+                    s.requests[i].post_data = Some(body.to_string());
                 }
             }
             if let Some(task) = self.task.take() {
@@ -175,10 +173,10 @@ fn body_of(request: &Value) -> (Option<String>, bool) {
     if let Some(Value::Array(entries)) = request.get("postDataEntries") {
         let mut bytes = Vec::new();
         for e in entries {
-            if let Some(b) = str_of(e, "bytes") {
-                if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(b) {
-                    bytes.extend(decoded);
-                }
+            if let Some(b) = str_of(e, "bytes")
+                && let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(b)
+            {
+                bytes.extend(decoded);
             }
         }
         if !bytes.is_empty() {
@@ -217,10 +215,8 @@ impl NetworkState {
                 }
             }
             "Network.responseReceivedExtraInfo" => self.on_response_extra(&id, p),
-            "Network.loadingFinished" => {
-                if self.latest.contains_key(&id) {
-                    activity.ended(now);
-                }
+            "Network.loadingFinished" if self.latest.contains_key(&id) => {
+                activity.ended(now);
             }
             "Network.loadingFailed" => {
                 if let Some(&i) = self.latest.get(&id) {

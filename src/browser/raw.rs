@@ -83,10 +83,10 @@ impl RawRouter {
             return;
         };
         let params = message.get("params").cloned().unwrap_or(Value::Null);
-        if let Ok(s) = self.sessions.lock() {
-            if let Some(tx) = s.get(session) {
-                let _ = tx.unbounded_send((method.to_string(), params));
-            }
+        if let Ok(s) = self.sessions.lock()
+            && let Some(tx) = s.get(session)
+        {
+            let _ = tx.unbounded_send((method.to_string(), params));
         }
     }
 }

@@ -106,10 +106,10 @@ impl Collector for StorageCollector {
                     serde_json::json!({ "expression": DUMP, "returnByValue": true }),
                 ))
                 .await?;
-            if let Some(value) = answer.result.pointer("/result/value") {
-                if let Ok(dumped) = serde_json::from_value::<Vec<StorageItem>>(value.clone()) {
-                    items.extend(dumped);
-                }
+            if let Some(value) = answer.result.pointer("/result/value")
+                && let Ok(dumped) = serde_json::from_value::<Vec<StorageItem>>(value.clone())
+            {
+                items.extend(dumped);
             }
             let mut unique: Vec<StorageItem> = Vec::new();
             for item in items {

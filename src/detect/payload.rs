@@ -21,10 +21,10 @@ pub fn decode_request(
     body_is_base64: bool,
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    if let Ok(parsed) = url::Url::parse(url) {
-        if let Some(q) = parsed.query() {
-            out.extend(parse_form(q));
-        }
+    if let Ok(parsed) = url::Url::parse(url)
+        && let Some(q) = parsed.query()
+    {
+        out.extend(parse_form(q));
     }
     if let Some(body) = body {
         let bytes = if body_is_base64 {
@@ -56,17 +56,17 @@ pub fn decode_body(bytes: &[u8], out: &mut Vec<(String, String)>, depth: u8) {
         return;
     };
     let trimmed = text.trim();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        if let Ok(json) = serde_json::from_str::<Value>(trimmed) {
-            flatten_json("", &json, out);
-            return;
-        }
+    if (trimmed.starts_with('{') || trimmed.starts_with('['))
+        && let Ok(json) = serde_json::from_str::<Value>(trimmed)
+    {
+        flatten_json("", &json, out);
+        return;
     }
-    if looks_like_base64(trimmed) {
-        if let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(trimmed) {
-            decode_body(&decoded, out, depth + 1);
-            return;
-        }
+    if looks_like_base64(trimmed)
+        && let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(trimmed)
+    {
+        decode_body(&decoded, out, depth + 1);
+        return;
     }
     if trimmed.contains('=') {
         // Form bodies, and GA4's batches: one URL-encoded event per line.
@@ -86,7 +86,7 @@ fn parse_form(s: &str) -> Vec<(String, String)> {
 
 fn looks_like_base64(s: &str) -> bool {
     s.len() >= 16
-        && s.len() % 4 == 0
+        && s.len().is_multiple_of(4)
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
 }
@@ -113,11 +113,12 @@ pub fn flatten_json(prefix: &str, value: &Value, out: &mut Vec<(String, String)>
         }
         Value::String(s) => {
             let t = s.trim();
-            if (t.starts_with('{') || t.starts_with('[')) && t.len() > 1 {
-                if let Ok(inner) = serde_json::from_str::<Value>(t) {
-                    flatten_json(prefix, &inner, out);
-                    return;
-                }
+            if (t.starts_with('{') || t.starts_with('['))
+                && t.len() > 1
+                && let Ok(inner) = serde_json::from_str::<Value>(t)
+            {
+                flatten_json(prefix, &inner, out);
+                return;
             }
             out.push((prefix.to_string(), s.clone()));
         }

@@ -545,13 +545,13 @@ fn validate_vendor(v: &VendorRules, file: &Path, text: &str, errors: &mut Vec<Ru
                 format!("unknown kind `{}` (one of {})", e.kind, KINDS.join(", ")),
             );
         }
-        if let Some(c) = &e.category {
-            if !CATEGORIES.contains(&c.as_str()) {
-                push(
-                    c,
-                    format!("unknown category `{c}` (one of {})", CATEGORIES.join(", ")),
-                );
-            }
+        if let Some(c) = &e.category
+            && !CATEGORIES.contains(&c.as_str())
+        {
+            push(
+                c,
+                format!("unknown category `{c}` (one of {})", CATEGORIES.join(", ")),
+            );
         }
         if e.hosts.is_empty() {
             push(&e.id, format!("endpoint `{}` has no hosts", e.id));

@@ -1,0 +1,209 @@
+//! Bad input gets a clear error and the rest of the scan goes on: unreachable hosts, TLS failures,
+//! redirect loops, pages that never answer or never finish loading, and broken rule files.
+
+mod common;
+
+use std::process::Command;
+use std::time::Duration;
+
+fn pixelaudit() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pixelaudit"))
+}
+
+#[test]
+fn broken_sites_are_recorded_with_their_reason_and_the_other_pages_complete() {
+    let sites = vec![
+        common::site("Onbereikbaar", "https://nowhere.invalid/"),
+        common::site("Kapot certificaat", "https://www.kapot-certificaat.nl/"),
+        common::site("Redirect-lus", "https://www.redirect-lus.nl/"),
+        common::site("Traag ziekenhuis", "https://www.traag-ziekenhuis.nl/"),
+        common::site("Half geladen", "https://www.half-geladen.nl/"),
+        common::site("Zilverpolis", "https://www.zilverpolis.nl/"),
+    ];
+    let result = common::scan_fixture_sites(sites, 5, Duration::from_secs(6));
+    let error_of = |name: &str| -> String {
+        let site = result.report.sites.iter().find(|s| s.name == name).unwrap();
+        assert_eq!(
+            site.pages.len(),
+            1,
+            "{name}: only its start page can be visited"
+        );
+        site.pages[0]
+            .error
+            .clone()
+            .unwrap_or_else(|| panic!("{name}: no error recorded"))
+    };
+    assert!(
+        error_of("Onbereikbaar").starts_with("host not found"),
+        "{}",
+        error_of("Onbereikbaar")
+    );
+    assert!(
+        error_of("Kapot certificaat").starts_with("TLS handshake failed"),
+        "{}",
+        error_of("Kapot certificaat")
+    );
+    assert!(
+        error_of("Redirect-lus").starts_with("redirect loop"),
+        "{}",
+        error_of("Redirect-lus")
+    );
+    assert!(
+        error_of("Traag ziekenhuis").starts_with("timeout: no response"),
+        "{}",
+        error_of("Traag ziekenhuis")
+    );
+    let half = error_of("Half geladen");
+    assert!(
+        half.starts_with("timeout: the page did not finish loading"),
+        "{half}"
+    );
+    // What the half-loaded page did before the deadline is still evidence.
+    let half_page = &result
+        .report
+        .sites
+        .iter()
+        .find(|s| s.name == "Half geladen")
+        .unwrap()
+        .pages[0];
+    assert!(
+        half_page.trackers.iter().any(|t| t.rule == "meta-pixel"),
+        "{:?}",
+        half_page.trackers
+    );
+
+    let good = result
+        .report
+        .sites
+        .iter()
+        .find(|s| s.name == "Zilverpolis")
+        .unwrap();
+    assert_eq!(good.pages.len(), 5);
+    assert!(
+        good.pages
+            .iter()
+            .all(|p| p.error.is_none() && !p.trackers.is_empty())
+    );
+    assert_eq!(result.report.failed_pages(), 5);
+}
+
+#[test]
+fn scan_exits_1_when_pages_failed_and_names_the_reason() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime
+        .block_on(pixelaudit::fixtures::FixtureServer::start(
+            &common::repo().join("fixtures/web"),
+            "127.0.0.1:0".parse().unwrap(),
+            None,
+        ))
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = pixelaudit()
+        .args([
+            "scan",
+            "https://www.redirect-lus.nl/",
+            "https://www.ggz-kompas.nl/",
+            "--max-pages",
+            "2",
+            "--insecure",
+            "--page-timeout",
+            "8",
+        ])
+        .arg("--map-hosts")
+        .arg(server.addr().to_string())
+        .arg("--out")
+        .arg(out.path())
+        .arg("--rules")
+        .arg(common::repo().join("rules"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("FAILED: redirect loop"), "{stderr}");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["sites"][1]["pages"].as_array().unwrap().len(), 2);
+    drop(server);
+}
+
+fn broken_rules(edit: impl FnOnce(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("trackers")).unwrap();
+    for entry in std::fs::read_dir(common::repo().join("rules/trackers")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(
+            entry.path(),
+            dir.path().join("trackers").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    let meta = dir.path().join("trackers/meta.toml");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(&meta, edit(&text)).unwrap();
+    dir
+}
+
+#[test]
+fn a_malformed_rule_file_is_named_with_its_line_and_exit_code_2() {
+    let dir = broken_rules(|t| {
+        t.replacen(
+            "[[endpoint]]\nid = \"meta-pixel\"",
+            "[[endpoint]\nid = \"meta-pixel\"",
+            1,
+        )
+    });
+    let output = pixelaudit()
+        .args(["rules", "check", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr.contains("meta.toml:6: "), "{stderr}");
+
+    let dir = broken_rules(|t| {
+        t.replacen(
+            "categories = [\"advertising\", \"social\"]",
+            "categories = [\"advertising\", \"spying\"]",
+            1,
+        )
+    });
+    let output = pixelaudit()
+        .args(["rules", "check", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr.contains("meta.toml:2: unknown category `spying`"),
+        "{stderr}"
+    );
+
+    // A scan refuses to run on broken rules rather than silently missing a vendor.
+    let output = pixelaudit()
+        .args(["scan", "https://www.zilverpolis.nl/", "--rules"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown category `spying`"));
+}
+
+#[test]
+fn bad_command_line_values_exit_2_with_a_message() {
+    let output = pixelaudit()
+        .args(["scan", "ftp://www.example.nl/"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("scheme must be http or https"));
+    let output = pixelaudit()
+        .args(["scan", "https://www.example.nl/", "--max-pages", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let output = pixelaudit().args(["scan"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing to scan"));
+}

@@ -1,0 +1,432 @@
+//! End to end: the real Chromium against the fixture web's six health-care sites. What left the browser
+//! (the fixture server's own log) is compared with what pixelaudit captured and reported.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use base64::Engine;
+use common::ScanResult;
+use pixelaudit::report::{PageReport, Report};
+
+fn demo() -> &'static ScanResult {
+    static SCAN: OnceLock<ScanResult> = OnceLock::new();
+    SCAN.get_or_init(|| {
+        common::scan_fixture_sites(common::demo_sites(), 10, Duration::from_secs(20))
+    })
+}
+
+fn pages(report: &Report) -> impl Iterator<Item = (&str, &PageReport)> {
+    report
+        .sites
+        .iter()
+        .flat_map(|s| s.pages.iter().map(move |p| (s.name.as_str(), p)))
+}
+
+/// Host names of the fixture web that the rules say belong to a tracker vendor.
+fn tracker_hosts() -> BTreeSet<String> {
+    let rules = common::rules();
+    pixelaudit::fixtures::host_names(&common::repo().join("fixtures/web"))
+        .unwrap()
+        .into_iter()
+        .filter(|h| rules.vendor_for_host(h).is_some())
+        .collect()
+}
+
+#[test]
+fn every_page_of_the_demo_sites_loads() {
+    let result = demo();
+    assert_eq!(result.report.sites.len(), 6);
+    for (site, page) in pages(&result.report) {
+        assert!(
+            page.error.is_none(),
+            "{site} {}: {:?}",
+            page.url,
+            page.error
+        );
+    }
+    let visited: usize = result.report.sites.iter().map(|s| s.pages.len()).sum();
+    assert!(visited >= 29, "only {visited} pages visited");
+}
+
+#[test]
+fn every_tracker_request_the_server_received_was_captured() {
+    let result = demo();
+    let hosts = tracker_hosts();
+    let captured: Vec<(String, String, Option<String>, bool)> = pages(&result.report)
+        .flat_map(|(_, p)| &p.trackers)
+        .flat_map(|t| &t.requests)
+        .map(|r| {
+            (
+                r.method.clone(),
+                r.url.clone(),
+                r.post_data.clone(),
+                r.post_data_base64,
+            )
+        })
+        .collect();
+    let mut checked = 0;
+    for logged in result.log.iter().filter(|l| hosts.contains(&l.host)) {
+        let url = logged.url();
+        let found = captured
+            .iter()
+            .any(|(method, captured_url, body, is_base64)| {
+                let same_body = match body {
+                    _ if logged.body.is_empty() => true,
+                    Some(b) if *is_base64 => {
+                        let raw = base64::engine::general_purpose::STANDARD.decode(b).unwrap();
+                        String::from_utf8_lossy(&raw) == logged.body
+                    }
+                    Some(b) => *b == logged.body,
+                    None => false,
+                };
+                *method == logged.method && *captured_url == url && same_body
+            });
+        assert!(
+            found,
+            "the server received {} {url} (body {} bytes) but pixelaudit did not report it",
+            logged.method,
+            logged.body.len()
+        );
+        checked += 1;
+    }
+    assert!(
+        checked > 100,
+        "only {checked} tracker requests in the server log: the fixture web is not being exercised"
+    );
+}
+
+#[test]
+fn a_beacon_sent_from_inside_a_cross_site_iframe_is_captured() {
+    let result = demo();
+    let oncology = pages(&result.report)
+        .map(|(_, p)| p)
+        .find(|p| p.url.ends_with("/afdelingen/oncologie/"))
+        .expect("oncology page visited");
+    let stats = oncology
+        .trackers
+        .iter()
+        .find(|t| t.rule == "youtube-stats")
+        .expect("the YouTube player's beacon, sent from its own youtube.com frame, is reported");
+    assert_eq!(stats.requests[0].method, "POST");
+    assert!(
+        oncology
+            .social_plugins
+            .iter()
+            .any(|s| s.rule == "youtube-embed")
+    );
+    let like = pages(&result.report)
+        .map(|(_, p)| p)
+        .find(|p| p.url.ends_with("/vergoedingen/ggz/"))
+        .unwrap();
+    let plugin_requests: Vec<&str> = like
+        .trackers
+        .iter()
+        .filter(|t| t.rule == "meta-social-plugin")
+        .flat_map(|t| t.requests.iter().map(|r| r.url.as_str()))
+        .collect();
+    assert!(
+        plugin_requests
+            .iter()
+            .any(|u| u.contains("/plugins/impression.php")),
+        "{plugin_requests:?}"
+    );
+}
+
+#[test]
+fn no_first_party_or_cdn_request_is_reported_as_a_tracker() {
+    let result = demo();
+    for (site, page) in pages(&result.report) {
+        for tracker in &page.trackers {
+            for request in &tracker.requests {
+                let host = url::Url::parse(&request.url)
+                    .unwrap()
+                    .host_str()
+                    .unwrap()
+                    .to_string();
+                assert!(
+                    !host.ends_with("zilverpolis.nl")
+                        && !host.ends_with("zorggroep-eemland.nl")
+                        && host != "cdn.jsdelivr.net",
+                    "{site}: {} reported as {} tracker",
+                    request.url,
+                    tracker.vendor
+                );
+                assert!(
+                    tracker.third_party,
+                    "{site}: {} marked first party",
+                    request.url
+                );
+            }
+        }
+    }
+    let clean = result
+        .report
+        .sites
+        .iter()
+        .find(|s| s.name == "Zorggroep Eemland")
+        .unwrap();
+    assert!(
+        clean
+            .pages
+            .iter()
+            .all(|p| p.trackers.is_empty() && p.cookies.iter().all(|c| !c.third_party))
+    );
+    assert!(
+        clean.pages.iter().all(|p| p.requests_total >= 4),
+        "the clean site's own, CDN and analytics requests were made"
+    );
+}
+
+#[test]
+fn cookies_are_attributed_to_the_right_party_and_vendor() {
+    let result = demo();
+    let mut seen = BTreeSet::new();
+    for (_, page) in pages(&result.report) {
+        for c in &page.cookies {
+            let expected = match c.name.as_str() {
+                "fr" | "datr" => Some(("meta", true)),
+                "_fbp" => Some(("meta", false)),
+                "_ga" => Some(("google", false)),
+                "IDE" | "YSC" | "VISITOR_INFO1_LIVE" => Some(("google", true)),
+                "lidc" | "bcookie" => Some(("linkedin", true)),
+                "_ttp" => Some(("tiktok", false)),
+                "MUID" => Some(("microsoft", true)),
+                "_clck" | "_uetvid" => Some(("microsoft", false)),
+                n if n.starts_with("_hjSessionUser_") => Some(("hotjar", false)),
+                _ => None,
+            };
+            if let Some((vendor, third_party)) = expected {
+                assert_eq!(
+                    c.vendor.as_deref(),
+                    Some(vendor),
+                    "{} on {}",
+                    c.name,
+                    page.url
+                );
+                assert_eq!(c.third_party, third_party, "{} on {}", c.name, page.url);
+                seen.insert(c.name.clone());
+            }
+        }
+    }
+    for name in [
+        "fr", "datr", "_fbp", "_ga", "IDE", "YSC", "lidc", "_ttp", "MUID", "_clck",
+    ] {
+        assert!(
+            seen.contains(name),
+            "cookie {name} never seen; seen: {seen:?}"
+        );
+    }
+    let fr = pages(&result.report)
+        .flat_map(|(_, p)| &p.cookies)
+        .find(|c| c.name == "fr")
+        .unwrap();
+    assert!(
+        fr.http_only && fr.secure && fr.same_site.as_deref() == Some("None"),
+        "{fr:?}"
+    );
+}
+
+#[test]
+fn decoded_page_url_equals_the_page_that_was_visited() {
+    let result = demo();
+    let mut checked = BTreeSet::new();
+    for (_, page) in pages(&result.report) {
+        let visited = page.final_url.as_deref().unwrap();
+        for tracker in &page.trackers {
+            for request in &tracker.requests {
+                let Some(received) = &request.received.page_url else {
+                    continue;
+                };
+                if tracker.rule == "youtube-stats" {
+                    // The player only learns the embedding page's origin (Referrer-Policy).
+                    assert!(
+                        visited.starts_with(received.as_str()),
+                        "{received} vs {visited}"
+                    );
+                } else {
+                    assert_eq!(received, visited, "{} via {}", tracker.rule, request.url);
+                }
+                checked.insert(tracker.rule.clone());
+            }
+        }
+    }
+    for rule in [
+        "meta-pixel",
+        "google-analytics-4",
+        "linkedin-insight",
+        "tiktok-pixel",
+        "microsoft-uet",
+        "microsoft-clarity",
+        "hotjar-collect",
+        "meta-social-plugin",
+    ] {
+        assert!(
+            checked.contains(rule),
+            "no decoded page_url from {rule}; checked {checked:?}"
+        );
+    }
+}
+
+#[test]
+fn what_each_tracker_received_is_decoded() {
+    let result = demo();
+    let ivf = pages(&result.report)
+        .map(|(_, p)| p)
+        .find(|p| p.url == "https://www.zilverpolis.nl/vergoedingen/ivf/")
+        .unwrap();
+    let view = ivf
+        .trackers
+        .iter()
+        .filter(|t| t.rule == "meta-pixel")
+        .flat_map(|t| &t.requests)
+        .find(|r| r.received.event.as_deref() == Some("ViewContent"))
+        .expect("the ViewContent beacon");
+    assert_eq!(view.method, "POST");
+    assert_eq!(
+        view.received
+            .custom
+            .get("cd[content_name]")
+            .map(String::as_str),
+        Some("Vergoeding IVF-behandeling")
+    );
+    assert_eq!(
+        view.received.identifiers.get("id").map(String::as_str),
+        Some("112233445566778")
+    );
+    assert!(
+        view.received
+            .identifiers
+            .get("fbp")
+            .is_some_and(|f| f.starts_with("fb.1."))
+    );
+    let ga = ivf
+        .trackers
+        .iter()
+        .find(|t| t.rule == "google-analytics-4")
+        .unwrap();
+    assert_eq!(
+        ga.requests[0].received.title.as_deref(),
+        Some("Vergoeding IVF-behandeling | Zilverpolis")
+    );
+    assert_eq!(ga.requests[0].received.event.as_deref(), Some("page_view"));
+
+    let depression = pages(&result.report)
+        .map(|(_, p)| p)
+        .find(|p| p.url.ends_with("/behandelingen/depressie/"))
+        .unwrap();
+    let tiktok = depression
+        .trackers
+        .iter()
+        .find(|t| t.rule == "tiktok-pixel")
+        .unwrap();
+    let events: BTreeSet<_> = tiktok
+        .requests
+        .iter()
+        .filter_map(|r| r.received.event.clone())
+        .collect();
+    assert_eq!(
+        events,
+        BTreeSet::from(["Pageview".to_string(), "ViewContent".to_string()])
+    );
+    let ggz = pages(&result.report)
+        .map(|(_, p)| p)
+        .find(|p| p.url.ends_with("/vergoedingen/ggz/"))
+        .unwrap();
+    let clarity = ggz
+        .trackers
+        .iter()
+        .find(|t| t.rule == "microsoft-clarity")
+        .unwrap();
+    assert!(
+        clarity.requests[0].post_data_base64,
+        "Clarity's gzip body is binary"
+    );
+    let replayed = clarity.requests[0]
+        .received
+        .custom
+        .get("events.0.value")
+        .expect("the gzip body was decoded");
+    assert!(
+        replayed.contains("Vergoeding geestelijke gezondheidszorg"),
+        "{replayed}"
+    );
+}
+
+#[test]
+fn storage_writes_are_recorded_with_their_vendor() {
+    let result = demo();
+    let ggz = pages(&result.report)
+        .map(|(_, p)| p)
+        .find(|p| p.url.ends_with("/behandelingen/depressie/"))
+        .unwrap();
+    let keys: BTreeSet<(&str, Option<&str>)> = ggz
+        .storage
+        .iter()
+        .map(|s| (s.key.as_str(), s.vendor.as_deref()))
+        .collect();
+    assert!(keys.contains(&("_hjid", Some("hotjar"))), "{keys:?}");
+    assert!(keys.contains(&("tt_sessionId", Some("tiktok"))), "{keys:?}");
+    let ivf = pages(&result.report)
+        .map(|(_, p)| p)
+        .find(|p| p.url.starts_with("https://www.ivf-noorderlicht.nl/"))
+        .unwrap();
+    assert!(
+        ivf.storage
+            .iter()
+            .any(|s| s.key == "noorderlicht_bezoek" && s.vendor.is_none() && !s.third_party)
+    );
+}
+
+#[test]
+fn report_json_is_valid_against_the_schema() {
+    let result = demo();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::repo().join("docs/report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let written: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::out_path(result).join("report.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&written)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(10)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report.json does not match docs/report.schema.json:\n{}",
+        errors.join("\n")
+    );
+    assert!(
+        written["tool"]["browser"]
+            .as_str()
+            .unwrap()
+            .contains("Chrome")
+    );
+}
+
+#[test]
+fn the_manifest_covers_every_evidence_file() {
+    let result = demo();
+    let out = common::out_path(result);
+    let manifest = std::fs::read_to_string(out.join("manifest.sha256")).unwrap();
+    let listed: BTreeSet<&str> = manifest
+        .lines()
+        .map(|l| l.split_once("  ").unwrap().1)
+        .collect();
+    assert!(listed.contains("report.json"));
+    let screenshots = std::fs::read_dir(out.join("evidence")).unwrap().count();
+    assert!(screenshots >= 29, "{screenshots} screenshots");
+    assert_eq!(listed.len(), screenshots + 1, "{listed:?}");
+    for line in manifest.lines() {
+        let (digest, path) = line.split_once("  ").unwrap();
+        use sha2::Digest;
+        let actual = hex::encode(sha2::Sha256::digest(std::fs::read(out.join(path)).unwrap()));
+        assert_eq!(digest, actual, "{path}");
+    }
+}
