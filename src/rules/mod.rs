@@ -655,7 +655,8 @@ mod tests {
     use super::*;
 
     fn shipped() -> RuleSet {
-        RuleSet::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).unwrap_or_else(|e| panic!("{e}"))
+        RuleSet::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"))
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn url(s: &str) -> url::Url {
@@ -666,8 +667,25 @@ mod tests {
     fn shipped_rules_cover_every_vendor_in_wire_md() {
         let set = shipped();
         assert!(set.vendors().len() >= 30, "{} vendors", set.vendors().len());
-        for slug in ["meta", "google", "linkedin", "tiktok", "microsoft", "hotjar", "x", "pinterest", "snap", "adform", "criteo", "addthis", "sharethis"] {
-            assert!(set.vendors().iter().any(|v| v.vendor == slug), "no rules for {slug}");
+        for slug in [
+            "meta",
+            "google",
+            "linkedin",
+            "tiktok",
+            "microsoft",
+            "hotjar",
+            "x",
+            "pinterest",
+            "snap",
+            "adform",
+            "criteo",
+            "addthis",
+            "sharethis",
+        ] {
+            assert!(
+                set.vendors().iter().any(|v| v.vendor == slug),
+                "no rules for {slug}"
+            );
         }
     }
 
@@ -676,7 +694,12 @@ mod tests {
         // Loading already fails when an example matches another rule; here: none may be missing.
         for v in shipped().vendors() {
             for e in &v.endpoints {
-                assert!(!e.examples.is_empty(), "{}: rule {} has no example", v.vendor, e.id);
+                assert!(
+                    !e.examples.is_empty(),
+                    "{}: rule {} has no example",
+                    v.vendor,
+                    e.id
+                );
             }
         }
     }
@@ -684,29 +707,61 @@ mod tests {
     #[test]
     fn matching_goes_by_host_then_endpoint() {
         let set = shipped();
-        let m = set.match_url(&url("https://www.facebook.com/tr/?id=1&ev=PageView")).unwrap();
+        let m = set
+            .match_url(&url("https://www.facebook.com/tr/?id=1&ev=PageView"))
+            .unwrap();
         assert_eq!(m.rule_id(), "meta-pixel");
-        let m = set.match_url(&url("https://www.facebook.com/some/page")).unwrap();
+        let m = set
+            .match_url(&url("https://www.facebook.com/some/page"))
+            .unwrap();
         assert_eq!(m.rule_id(), "meta-host");
-        assert!(set.match_url(&url("https://cdn.jsdelivr.net/npm/x.js")).is_none());
+        assert!(
+            set.match_url(&url("https://cdn.jsdelivr.net/npm/x.js"))
+                .is_none()
+        );
         assert!(set.match_url(&url("https://notfacebook.com/tr")).is_none());
-        assert!(set.match_url(&url("https://stats.zorggroep-eemland.nl/matomo.php")).is_none());
-        let m = set.match_url(&url("https://www.youtube.com/embed/x")).unwrap();
-        assert_eq!((m.rule_id().as_str(), m.kind(), m.category()), ("youtube-embed", "embed", "social"));
+        assert!(
+            set.match_url(&url("https://stats.zorggroep-eemland.nl/matomo.php"))
+                .is_none()
+        );
+        let m = set
+            .match_url(&url("https://www.youtube.com/embed/x"))
+            .unwrap();
+        assert_eq!(
+            (m.rule_id().as_str(), m.kind(), m.category()),
+            ("youtube-embed", "embed", "social")
+        );
     }
 
     #[test]
     fn cookies_and_storage_keys_are_found_by_name_and_prefix() {
         let set = shipped();
-        assert_eq!(set.vendor_for_cookie("_fbp").map(|v| v.vendor.as_str()), Some("meta"));
-        assert_eq!(set.vendor_for_cookie("_ga_ABC").map(|v| v.vendor.as_str()), Some("google"));
-        assert_eq!(set.vendor_for_cookie("_hjSessionUser_1").map(|v| v.vendor.as_str()), Some("hotjar"));
+        assert_eq!(
+            set.vendor_for_cookie("_fbp").map(|v| v.vendor.as_str()),
+            Some("meta")
+        );
+        assert_eq!(
+            set.vendor_for_cookie("_ga_ABC").map(|v| v.vendor.as_str()),
+            Some("google")
+        );
+        assert_eq!(
+            set.vendor_for_cookie("_hjSessionUser_1")
+                .map(|v| v.vendor.as_str()),
+            Some("hotjar")
+        );
         assert!(set.vendor_for_cookie("PHPSESSID").is_none());
-        assert_eq!(set.vendor_for_storage_key("_hjid").map(|v| v.vendor.as_str()), Some("hotjar"));
+        assert_eq!(
+            set.vendor_for_storage_key("_hjid")
+                .map(|v| v.vendor.as_str()),
+            Some("hotjar")
+        );
     }
 
     fn one(text: &str) -> Result<RuleSet, RuleErrors> {
-        RuleSet::from_sources(vec![(PathBuf::from("rules/trackers/acme.toml"), text.to_string())])
+        RuleSet::from_sources(vec![(
+            PathBuf::from("rules/trackers/acme.toml"),
+            text.to_string(),
+        )])
     }
 
     #[test]
@@ -715,9 +770,20 @@ mod tests {
             .unwrap_err()
             .0;
         let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-        assert!(text.iter().any(|e| e.starts_with("rules/trackers/acme.toml:7: endpoint host `px.other.example` is not within")), "{text:?}");
-        assert!(text.iter().any(|e| e.starts_with("rules/trackers/acme.toml:8: path pattern `collect`")), "{text:?}");
-        let syntax = one("company = \"Acme\"\ncategories = [\"advertising\"\nhosts = []\n").unwrap_err().0;
+        assert!(
+            text.iter().any(|e| e.starts_with(
+                "rules/trackers/acme.toml:7: endpoint host `px.other.example` is not within"
+            )),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|e| e.starts_with("rules/trackers/acme.toml:8: path pattern `collect`")),
+            "{text:?}"
+        );
+        let syntax = one("company = \"Acme\"\ncategories = [\"advertising\"\nhosts = []\n")
+            .unwrap_err()
+            .0;
         assert_eq!(syntax[0].line, 3, "{:?}", syntax);
         let unknown = one("company = \"Acme\"\ncategories = [\"advertising\"]\nhosts = [\"acme.example\"]\ncolour = \"red\"\n").unwrap_err().0;
         assert_eq!(unknown[0].line, 4, "{:?}", unknown);
@@ -732,6 +798,9 @@ mod tests {
         ])
         .unwrap_err()
         .0;
-        assert!(errors[0].to_string().contains("also claimed by vendor `a`"), "{errors:?}");
+        assert!(
+            errors[0].to_string().contains("also claimed by vendor `a`"),
+            "{errors:?}"
+        );
     }
 }
