@@ -14,7 +14,8 @@ use pixelaudit::crawl::{self, ScanConfig, Site};
 use pixelaudit::fixtures::FixtureServer;
 use pixelaudit::observe::ConsentMode;
 use pixelaudit::report::Report;
-use pixelaudit::rules::{self, RuleSet};
+use pixelaudit::rules::consent::ConsentRules;
+use pixelaudit::rules::{self, RuleErrors, RuleSet};
 
 /// Exit code: the scan finished but some pages failed.
 const EXIT_FAILED_PAGES: u8 = 1;
@@ -78,8 +79,9 @@ struct CommonScanArgs {
     /// Most pages visited per site.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     max_pages: u32,
-    /// Consent modes (this release visits as a fresh visitor: `none`).
-    #[arg(long, value_delimiter = ',', default_value = "none")]
+    /// Consent modes, each visited as a new visitor: `none` never touches the banner, `reject` and
+    /// `accept` click it on the first page and keep that choice for the rest of the site.
+    #[arg(long, value_delimiter = ',', default_value = "none,reject,accept")]
     consent: Vec<String>,
     /// Send every host name to ADDR:PORT (a replay, staging or fixture server).
     #[arg(long, value_name = "ADDR:PORT")]
@@ -171,7 +173,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("reports/scan"));
             let config = scan_config(&args.common, sites, out, None)?;
-            finish(crawl::scan(&config, &rules).await?, &config.out_dir)
+            finish(
+                crawl::scan(&config, &rules.0, &rules.1).await?,
+                &config.out_dir,
+            )
         }
         Command::Demo(args) => {
             let rules = load_rules(&rules_dir)?;
@@ -204,7 +209,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             let mut config = scan_config(&args.common, sites, out, Some(server.addr()))?;
             config.browser.insecure = true;
-            finish(crawl::scan(&config, &rules).await?, &config.out_dir)
+            finish(
+                crawl::scan(&config, &rules.0, &rules.1).await?,
+                &config.out_dir,
+            )
         }
         Command::Fixtures(FixturesCommand::Serve {
             addr,
@@ -241,8 +249,22 @@ fn shipped(relative: &str) -> PathBuf {
     }
 }
 
-fn load_rules(dir: &Path) -> anyhow::Result<RuleSet> {
-    RuleSet::load(dir)
+/// Loads the tracker and consent rules; every problem in either is reported together.
+fn load_all_rules(dir: &Path) -> Result<(RuleSet, ConsentRules), RuleErrors> {
+    match (RuleSet::load(dir), ConsentRules::load(dir)) {
+        (Ok(trackers), Ok(consent)) => Ok((trackers, consent)),
+        (a, b) => Err(RuleErrors(
+            a.err()
+                .into_iter()
+                .chain(b.err())
+                .flat_map(|e| e.0)
+                .collect(),
+        )),
+    }
+}
+
+fn load_rules(dir: &Path) -> anyhow::Result<(RuleSet, ConsentRules)> {
+    load_all_rules(dir)
         .map_err(|e| anyhow::anyhow!("{e}\nFix the rule files, then run `pixelaudit rules check`."))
 }
 
@@ -270,9 +292,8 @@ fn scan_config(
     for m in &common.consent {
         match m.trim() {
             "none" => modes.push(ConsentMode::None),
-            "reject" | "accept" => anyhow::bail!(
-                "--consent {m}: clicking the consent banner is not built yet; this release visits as a fresh visitor (--consent none)"
-            ),
+            "reject" => modes.push(ConsentMode::Reject),
+            "accept" => modes.push(ConsentMode::Accept),
             other => anyhow::bail!("--consent: unknown mode `{other}` (none, reject, accept)"),
         }
     }
@@ -309,8 +330,8 @@ fn command_line() -> String {
 }
 
 fn rules_command(cmd: RulesCommand, dir: &Path) -> anyhow::Result<ExitCode> {
-    let set = match RuleSet::load(dir) {
-        Ok(set) => set,
+    let (set, consent) = match load_all_rules(dir) {
+        Ok(sets) => sets,
         Err(errors) => {
             for e in &errors.0 {
                 eprintln!("{e}");
@@ -323,10 +344,11 @@ fn rules_command(cmd: RulesCommand, dir: &Path) -> anyhow::Result<ExitCode> {
         RulesCommand::Check => {
             let endpoints: usize = set.vendors().iter().map(|v| v.endpoints.len()).sum();
             println!(
-                "ok: {} vendors, {} endpoint rules, rules version {}",
+                "ok: {} vendors, {} endpoint rules, {} consent tools, rules version {}",
                 set.vendors().len(),
                 endpoints,
-                set.version()
+                consent.tools.len(),
+                rules::combined_version(&[set.version(), &consent.version])
             );
         }
         RulesCommand::List => {

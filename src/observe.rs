@@ -64,6 +64,100 @@ pub struct Observation {
     pub frames: Vec<Frame>,
     /// Path of the screenshot, relative to the output folder.
     pub screenshot: Option<String>,
+    /// What the consent banner offered and what clicking it did, when the visit looked at it.
+    pub consent: Option<ConsentObservation>,
+    /// Milliseconds after the visit started from which the visitor's consent choice was in force: the
+    /// click time on the page where it was made, 0 on later pages of the same visit, `None` before any choice.
+    pub choice_at_ms: Option<u64>,
+    /// Cookies (`domain|name`) already in the jar when the choice was made, so later pages can tell which
+    /// cookies were set before it.
+    pub cookies_before_choice: Vec<String>,
+}
+
+/// A consent banner, as the visit found it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ConsentObservation {
+    /// The consent tool (`rules/consent/<id>.toml`), or `generic` for a banner only the word lists found.
+    pub tool: Option<String>,
+    /// What gave the tool away.
+    pub detected_by: Option<String>,
+    /// Whether a banner was shown.
+    pub banner_found: bool,
+    /// The banner's text, shortened.
+    pub banner_text: Option<String>,
+    /// The controls on the first layer.
+    pub first_layer: FirstLayerControls,
+    /// Purposes switched on before the visitor did anything.
+    pub pre_ticked: Vec<String>,
+    /// The click, when the visit made one.
+    pub click: Option<ConsentClick>,
+    /// When the click was made (ms after the visit started).
+    pub choice_at_ms: Option<u64>,
+    /// Cookies (`domain|name`) in the jar just before the click.
+    pub cookies_before_choice: Vec<String>,
+    /// A control that reopens the banner after the choice, if one is shown.
+    pub reopen_control: Option<Control>,
+    /// After "reject": the text of what still blocks the page (a cookie wall), if anything does.
+    pub cookie_wall: Option<String>,
+    /// IAB TCF data read through `__tcfapi` after the choice.
+    pub tcf: Option<serde_json::Value>,
+    /// Screenshot of the banner before the click.
+    pub screenshot_before: Option<String>,
+    /// Why the banner could not be handled, when it could not.
+    pub problem: Option<String>,
+}
+
+/// Accept, reject and settings controls of a first layer.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FirstLayerControls {
+    /// The accept-all control.
+    pub accept: Option<Control>,
+    /// The reject control.
+    pub reject: Option<Control>,
+    /// The control that opens the settings.
+    pub settings: Option<Control>,
+}
+
+/// A banner control as it was shown.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Control {
+    /// Visible text.
+    pub text: String,
+    /// HTML tag.
+    pub tag: String,
+    /// A selector that finds it.
+    pub selector: String,
+    /// `button` when it looks like a button (background, border or button role), else `link`.
+    pub styled_as: String,
+    /// Width in CSS pixels.
+    pub width: f64,
+    /// Height in CSS pixels.
+    pub height: f64,
+    /// Text colour.
+    pub color: String,
+    /// Background colour behind it.
+    pub background: String,
+    /// WCAG contrast ratio of text against background.
+    pub contrast: f64,
+}
+
+/// The consent click of a visit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConsentClick {
+    /// `accept` or `reject`.
+    pub choice: ConsentMode,
+    /// The control clicked.
+    pub control: Option<Control>,
+    /// `first` or `second` (settings) layer.
+    pub layer: String,
+    /// The banner closed and the choice was stored.
+    pub effective: bool,
+    /// The banner closed.
+    pub banner_gone: bool,
+    /// Where the choice was found stored (`cookie CookieConsent`, `localStorage uc_settings`).
+    pub choice_stored: Vec<String>,
+    /// What went wrong, if anything.
+    pub problem: Option<String>,
 }
 
 /// A link on a page.

@@ -6,6 +6,7 @@
 //! tab's own network events (a test proves an iframe's beacon is captured).
 
 mod collector;
+pub mod consent;
 mod content;
 mod cookies;
 mod frames;
@@ -29,6 +30,7 @@ use chromiumoxide::{Browser, BrowserConfig};
 use futures::StreamExt;
 
 pub use collector::{Collector, NetworkActivity, VisitContext};
+pub use consent::ConsentPlan;
 pub use raw::RawCommand;
 
 use crate::observe::{ConsentMode, Observation};
@@ -221,13 +223,43 @@ impl Chromium {
         &self.version
     }
 
-    /// Visits one page in a fresh browser context and returns what it saw. Never fails: a page that could
-    /// not be visited comes back with its `error` set.
+    /// Opens a visitor session: a fresh browser context (its own cookie jar and storage) in which pages
+    /// are visited one after the other, as one visitor browsing the site.
+    pub async fn session(&self) -> Result<Session<'_>, BrowserError> {
+        let context = self
+            .browser
+            .create_browser_context(CreateBrowserContextParams::default())
+            .await?;
+        Ok(Session {
+            chromium: self,
+            context,
+        })
+    }
+
+    /// Closes the browser.
+    pub async fn close(mut self) {
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.browser.close()).await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.browser.wait()).await;
+        self.handler.abort();
+    }
+}
+
+/// One visitor: a browser context whose cookies and storage carry over from page to page.
+pub struct Session<'c> {
+    chromium: &'c Chromium,
+    context: BrowserContextId,
+}
+
+impl Session<'_> {
+    /// Visits one page in this session and returns what it saw. Never fails: a page that could not be
+    /// visited comes back with its `error` set. With a consent plan, the banner is looked at (and clicked
+    /// when the plan says so) once the page has settled.
     pub async fn visit(
         &self,
         url: &str,
         mode: ConsentMode,
         evidence: Option<(&Path, &str)>,
+        consent: Option<&ConsentPlan>,
     ) -> Observation {
         let started = Instant::now();
         let mut observation = Observation {
@@ -236,23 +268,13 @@ impl Chromium {
             started_at: crate::now_rfc3339(),
             ..Observation::default()
         };
-        let context = match self
-            .browser
-            .create_browser_context(CreateBrowserContextParams::default())
-            .await
-        {
-            Ok(c) => c,
-            Err(e) => {
-                observation.error = Some(format!("browser failed to open a new context: {e}"));
-                return observation;
-            }
-        };
-        // The hard deadline: navigation, settling and collection together.
+        let options = &self.chromium.options;
+        // The hard deadline: navigation, settling, a consent click and collection together.
         let deadline =
-            self.options.navigation_timeout + self.options.settle_timeout + Duration::from_secs(20);
+            options.navigation_timeout + options.settle_timeout * 2 + Duration::from_secs(30);
         let outcome = tokio::time::timeout(
             deadline,
-            self.visit_in_context(&context, url, &mut observation, evidence, started),
+            self.visit_in_context(url, &mut observation, evidence, consent, started),
         )
         .await;
         match outcome {
@@ -269,32 +291,28 @@ impl Chromium {
                 ));
             }
         }
-        let _ = tokio::time::timeout(
-            Duration::from_secs(10),
-            self.browser.dispose_browser_context(context),
-        )
-        .await;
         observation.duration_ms = started.elapsed().as_millis() as u64;
         observation
     }
 
     async fn visit_in_context(
         &self,
-        context: &BrowserContextId,
         url: &str,
         observation: &mut Observation,
         evidence: Option<(&Path, &str)>,
+        consent: Option<&ConsentPlan>,
         started: Instant,
     ) -> Result<(), BrowserError> {
+        let chromium = self.chromium;
         let target = CreateTargetParams::builder()
             .url("about:blank")
-            .browser_context_id(context.clone())
+            .browser_context_id(self.context.clone())
             .build()
             .map_err(BrowserError::Internal)?;
-        let page = self.browser.new_page(target).await?;
+        let page = chromium.browser.new_page(target).await?;
         let session = page.session_id().as_ref().to_string();
         let visit = VisitContext {
-            raw_events: std::sync::Mutex::new(Some(self.router.register(&session))),
+            raw_events: std::sync::Mutex::new(Some(chromium.router.register(&session))),
             page,
             started,
             activity: Default::default(),
@@ -312,9 +330,27 @@ impl Chromium {
         for c in collectors.iter_mut() {
             c.attach(&visit).await?;
         }
-        let loading = self.navigate(&visit, url, observation).await;
+        let loading = navigate(
+            &visit,
+            url,
+            observation,
+            chromium.options.navigation_timeout,
+        )
+        .await;
+        let (settle, quiet) = (
+            chromium.options.settle_timeout,
+            chromium.options.quiet_period,
+        );
         if loading == Loading::Complete {
-            self.wait_for_quiet(&visit).await;
+            wait_for_quiet(&visit, settle, quiet).await;
+        }
+        if let (Some(plan), true) = (consent, loading != Loading::Failed) {
+            let seen = consent::handle(&visit, plan, settle, quiet).await;
+            if seen.choice_at_ms.is_some() {
+                observation.choice_at_ms = seen.choice_at_ms;
+                observation.cookies_before_choice = seen.cookies_before_choice.clone();
+            }
+            observation.consent = Some(seen);
         }
         for c in collectors.iter_mut() {
             let result =
@@ -330,7 +366,7 @@ impl Chromium {
                 }
             }
         }
-        self.router.forget(&session);
+        chromium.router.forget(&session);
         if loading == Loading::Failed {
             // What is on screen now is Chromium's own error page, not the site's.
             observation.title = None;
@@ -342,86 +378,88 @@ impl Chromium {
         Ok(())
     }
 
-    /// Navigates and waits for the load event; records why the visit failed when it did.
-    async fn navigate(
-        &self,
-        visit: &VisitContext,
-        url: &str,
-        observation: &mut Observation,
-    ) -> Loading {
-        let timeout = self.options.navigation_timeout;
-        let listeners = futures::future::try_join(
-            visit.page.event_listener::<EventLoadEventFired>(),
-            visit.page.event_listener::<EventDomContentEventFired>(),
+    /// Ends the session, disposing of its cookies and storage.
+    pub async fn close(self) {
+        let _ = tokio::time::timeout(
+            Duration::from_secs(10),
+            self.chromium.browser.dispose_browser_context(self.context),
         )
         .await;
-        let (mut load_events, mut dom_ready_events) = match listeners {
-            Ok(l) => l,
-            Err(e) => {
-                observation.error = Some(format!("browser error: {e}"));
-                return Loading::Failed;
-            }
-        };
-        // Page.navigate answers once the navigation commits or fails; a failed navigation still fires
-        // `load` for Chromium's error page, so the answer decides, not the event.
-        let navigation = visit.page.execute(NavigateParams::new(url));
-        let deadline = tokio::time::sleep(timeout);
-        tokio::pin!(navigation, deadline);
-        let (mut answer, mut dom_ready, mut loaded) = (None, false, false);
-        while answer.is_none() || !loaded {
-            tokio::select! {
-                a = &mut navigation, if answer.is_none() => answer = Some(a),
-                _ = dom_ready_events.next(), if !dom_ready => dom_ready = true,
-                _ = load_events.next(), if !loaded => loaded = true,
-                _ = &mut deadline => break,
-            }
+    }
+}
+
+/// Navigates and waits for the load event; records why the visit failed when it did.
+async fn navigate(
+    visit: &VisitContext,
+    url: &str,
+    observation: &mut Observation,
+    timeout: Duration,
+) -> Loading {
+    let listeners = futures::future::try_join(
+        visit.page.event_listener::<EventLoadEventFired>(),
+        visit.page.event_listener::<EventDomContentEventFired>(),
+    )
+    .await;
+    let (mut load_events, mut dom_ready_events) = match listeners {
+        Ok(l) => l,
+        Err(e) => {
+            observation.error = Some(format!("browser error: {e}"));
+            return Loading::Failed;
         }
-        match answer {
-            Some(Err(e)) => {
-                observation.error = Some(format!("browser error: {e}"));
-                return Loading::Failed;
-            }
-            Some(Ok(a)) => {
-                if let Some(err) = &a.result.error_text {
-                    observation.error = Some(explain_net_error(err));
-                    return Loading::Failed;
-                }
-            }
-            None => {}
-        }
-        if loaded {
-            Loading::Complete
-        } else if dom_ready {
-            observation.error = Some(format!(
-                "timeout: the page did not finish loading within {} s (what it did until then is kept)",
-                timeout.as_secs()
-            ));
-            Loading::Partial
-        } else {
-            observation.error = Some(format!(
-                "timeout: no response within {} s",
-                timeout.as_secs()
-            ));
-            Loading::Failed
+    };
+    // Page.navigate answers once the navigation commits or fails; a failed navigation still fires
+    // `load` for Chromium's error page, so the answer decides, not the event.
+    let navigation = visit.page.execute(NavigateParams::new(url));
+    let deadline = tokio::time::sleep(timeout);
+    tokio::pin!(navigation, deadline);
+    let (mut answer, mut dom_ready, mut loaded) = (None, false, false);
+    while answer.is_none() || !loaded {
+        tokio::select! {
+            a = &mut navigation, if answer.is_none() => answer = Some(a),
+            _ = dom_ready_events.next(), if !dom_ready => dom_ready = true,
+            _ = load_events.next(), if !loaded => loaded = true,
+            _ = &mut deadline => break,
         }
     }
-
-    async fn wait_for_quiet(&self, visit: &VisitContext) {
-        let until = Instant::now() + self.options.settle_timeout;
-        let quiet = self.options.quiet_period.as_millis() as u64;
-        while Instant::now() < until {
-            if visit.activity.is_quiet(visit.elapsed_ms(), quiet) {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+    match answer {
+        Some(Err(e)) => {
+            observation.error = Some(format!("browser error: {e}"));
+            return Loading::Failed;
         }
+        Some(Ok(a)) => {
+            if let Some(err) = &a.result.error_text {
+                observation.error = Some(explain_net_error(err));
+                return Loading::Failed;
+            }
+        }
+        None => {}
     }
+    if loaded {
+        Loading::Complete
+    } else if dom_ready {
+        observation.error = Some(format!(
+            "timeout: the page did not finish loading within {} s (what it did until then is kept)",
+            timeout.as_secs()
+        ));
+        Loading::Partial
+    } else {
+        observation.error = Some(format!(
+            "timeout: no response within {} s",
+            timeout.as_secs()
+        ));
+        Loading::Failed
+    }
+}
 
-    /// Closes the browser.
-    pub async fn close(mut self) {
-        let _ = tokio::time::timeout(Duration::from_secs(5), self.browser.close()).await;
-        let _ = tokio::time::timeout(Duration::from_secs(5), self.browser.wait()).await;
-        self.handler.abort();
+/// Waits until nothing is in flight and the network has been idle for `quiet`, at most `settle`.
+pub(crate) async fn wait_for_quiet(visit: &VisitContext, settle: Duration, quiet: Duration) {
+    let until = Instant::now() + settle;
+    let quiet = quiet.as_millis() as u64;
+    while Instant::now() < until {
+        if visit.activity.is_quiet(visit.elapsed_ms(), quiet) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

@@ -12,10 +12,11 @@ use std::path::PathBuf;
 
 pub use sites::{Site, SiteListError, read_site_list, site_from_url};
 
-use crate::browser::{BrowserError, BrowserOptions, Chromium};
+use crate::browser::{BrowserError, BrowserOptions, Chromium, ConsentPlan};
 use crate::detect;
 use crate::observe::{ConsentMode, Observation};
-use crate::report::{self, PageReport, Report, SiteReport, ToolInfo};
+use crate::report::{self, PageReport, Report, SiteConsent, SiteReport, ToolInfo};
+use crate::rules::consent::ConsentRules;
 use crate::rules::{RuleSet, registrable_domain};
 
 /// What to scan and how.
@@ -53,7 +54,11 @@ const NOT_PAGES: &[&str] = &[
 ];
 
 /// Runs a whole scan and writes `report.json` and `manifest.sha256` into the output folder.
-pub async fn scan(config: &ScanConfig, rules: &RuleSet) -> Result<Report, ScanError> {
+pub async fn scan(
+    config: &ScanConfig,
+    rules: &RuleSet,
+    consent_rules: &ConsentRules,
+) -> Result<Report, ScanError> {
     let evidence = config.out_dir.join("evidence");
     std::fs::create_dir_all(&evidence).map_err(|e| ScanError::Output(config.out_dir.clone(), e))?;
     let started_at = crate::now_rfc3339();
@@ -63,7 +68,7 @@ pub async fn scan(config: &ScanConfig, rules: &RuleSet) -> Result<Report, ScanEr
         tool: ToolInfo {
             name: "pixelaudit".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            rules_version: rules.version().into(),
+            rules_version: crate::rules::combined_version(&[rules.version(), &consent_rules.version]),
             browser: chromium.version().into(),
             cookie_mode: "third-party cookies allowed, as in a visitor's default browser (cookie_controls_mode 0)".into(),
             command_line: config.command_line.clone(),
@@ -77,20 +82,19 @@ pub async fn scan(config: &ScanConfig, rules: &RuleSet) -> Result<Report, ScanEr
         let mut site_report = SiteReport {
             url: site.url.clone(),
             name: site.name.clone(),
+            consent: SiteConsent::default(),
             pages: Vec::new(),
         };
+        let visits = Visits {
+            chromium: &chromium,
+            config,
+            rules,
+            consent_rules,
+        };
         for &mode in &config.modes {
-            crawl_site(
-                &chromium,
-                site,
-                index,
-                mode,
-                config,
-                rules,
-                &mut site_report,
-            )
-            .await;
+            visits.crawl_site(site, index, mode, &mut site_report).await;
         }
+        site_report.consent = SiteConsent::from_pages(&site_report.pages);
         report.sites.push(site_report);
     }
     chromium.close().await;
@@ -101,40 +105,91 @@ pub async fn scan(config: &ScanConfig, rules: &RuleSet) -> Result<Report, ScanEr
     Ok(report)
 }
 
-async fn crawl_site(
-    chromium: &Chromium,
-    site: &Site,
-    site_index: usize,
-    mode: ConsentMode,
-    config: &ScanConfig,
-    rules: &RuleSet,
-    out: &mut SiteReport,
-) {
-    let site_domain = site_domain(&site.url);
-    let mut queue: VecDeque<String> = VecDeque::from([normalise(&site.url)]);
-    let mut seen: HashSet<String> = queue.iter().cloned().collect();
-    let mut visited = 0;
-    let evidence = config.out_dir.join("evidence");
-    while let Some(url) = queue.pop_front() {
-        if visited >= config.max_pages {
-            break;
-        }
-        visited += 1;
-        let name = format!(
-            "site{:03}-{}-page{:03}",
-            site_index + 1,
-            mode.as_str(),
-            visited
-        );
-        let observation = chromium.visit(&url, mode, Some((&evidence, &name))).await;
-        log_visit(site, visited, &observation);
-        for link in same_site_links(&observation, &site_domain) {
-            if seen.insert(link.clone()) {
-                queue.push_back(link);
+/// What every visit of a scan shares.
+struct Visits<'a> {
+    chromium: &'a Chromium,
+    config: &'a ScanConfig,
+    rules: &'a RuleSet,
+    consent_rules: &'a ConsentRules,
+}
+
+impl Visits<'_> {
+    /// Crawls one site in one consent mode, as one visitor: the first page is where the banner is looked
+    /// at and, in `reject` and `accept`, clicked; the choice then holds for the rest of the crawl.
+    async fn crawl_site(
+        &self,
+        site: &Site,
+        site_index: usize,
+        mode: ConsentMode,
+        out: &mut SiteReport,
+    ) {
+        let site_domain = site_domain(&site.url);
+        let evidence = self.config.out_dir.join("evidence");
+        let session = match self.chromium.session().await {
+            Ok(s) => s,
+            Err(e) => {
+                let failed = Observation {
+                    url: site.url.clone(),
+                    mode,
+                    started_at: crate::now_rfc3339(),
+                    error: Some(format!(
+                        "the browser could not open a new visitor session: {e}"
+                    )),
+                    ..Observation::default()
+                };
+                out.pages.push(PageReport::new(
+                    &failed,
+                    detect::detect(&failed, self.rules, &site_domain),
+                ));
+                return;
+            }
+        };
+        let choice = matches!(mode, ConsentMode::Accept | ConsentMode::Reject).then_some(mode);
+        let first_plan = ConsentPlan::new(self.consent_rules, choice);
+        let later_plan = ConsentPlan::quick_look(self.consent_rules);
+        let mut queue: VecDeque<String> = VecDeque::from([normalise(&site.url)]);
+        let mut seen: HashSet<String> = queue.iter().cloned().collect();
+        let mut first: Option<Observation> = None;
+        let mut visited = 0;
+        while let Some(url) = queue.pop_front() {
+            if visited >= self.config.max_pages {
+                break;
+            }
+            visited += 1;
+            let name = format!(
+                "site{:03}-{}-page{:03}",
+                site_index + 1,
+                mode.as_str(),
+                visited
+            );
+            let plan = match (&first, choice) {
+                (None, _) => Some(&first_plan),
+                (Some(_), Some(_)) => Some(&later_plan),
+                (Some(_), None) => None,
+            };
+            let mut observation = session
+                .visit(&url, mode, Some((&evidence, &name)), plan)
+                .await;
+            if let Some(first) = &first {
+                // The choice made on the first page holds for every later page of this visitor.
+                if first.choice_at_ms.is_some() {
+                    observation.choice_at_ms = Some(0);
+                    observation.cookies_before_choice = first.cookies_before_choice.clone();
+                }
+            }
+            log_visit(site, visited, &observation);
+            for link in same_site_links(&observation, &site_domain) {
+                if seen.insert(link.clone()) {
+                    queue.push_back(link);
+                }
+            }
+            let detections = detect::detect(&observation, self.rules, &site_domain);
+            out.pages.push(PageReport::new(&observation, detections));
+            if first.is_none() {
+                first = Some(observation);
             }
         }
-        let detections = detect::detect(&observation, rules, &site_domain);
-        out.pages.push(PageReport::new(&observation, detections));
+        session.close().await;
     }
 }
 

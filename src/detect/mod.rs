@@ -32,6 +32,16 @@ pub struct Detections {
     pub blocked_cookies: Vec<BlockedCookie>,
 }
 
+/// Whether something happened before or after the visitor's consent choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    /// No choice was in force yet (always so in mode `none`).
+    BeforeChoice,
+    /// After the visitor's click.
+    AfterChoice,
+}
+
 /// One vendor rule and the requests that matched it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tracker {
@@ -70,6 +80,8 @@ pub struct TrackerRequest {
     pub failure: Option<String>,
     /// Milliseconds after the visit started.
     pub time_ms: u64,
+    /// Before or after the consent choice.
+    pub phase: Phase,
     /// The `Referer` header sent with it.
     pub referer_header: Option<String>,
     /// Names of the cookies sent with it.
@@ -118,6 +130,8 @@ pub struct CookieFinding {
     pub vendor: Option<String>,
     /// What the rules say it is for.
     pub purpose: Option<String>,
+    /// Set before or after the consent choice.
+    pub phase: Phase,
 }
 
 /// A social plug-in or embed framed in the page.
@@ -160,11 +174,21 @@ pub struct BlockedCookie {
 /// Runs every detector over one observation. `site_domain` is the site's registrable domain (the first party).
 pub fn detect(observation: &Observation, rules: &RuleSet, site_domain: &str) -> Detections {
     Detections {
-        trackers: detect_trackers(&observation.requests, rules, site_domain),
+        trackers: detect_trackers(observation, rules, site_domain),
         cookies: observation
             .cookies
             .iter()
-            .map(|c| attribute_cookie(c, rules, site_domain))
+            .map(|c| {
+                let mut finding = attribute_cookie(c, rules, site_domain);
+                let key = format!("{}|{}", c.domain, c.name);
+                finding.phase = match observation.choice_at_ms {
+                    Some(_) if !observation.cookies_before_choice.contains(&key) => {
+                        Phase::AfterChoice
+                    }
+                    _ => Phase::BeforeChoice,
+                };
+                finding
+            })
             .collect(),
         social_plugins: detect_social_plugins(observation, rules),
         storage: observation
@@ -201,13 +225,9 @@ fn host_of(url: &str) -> Option<String> {
         .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
 }
 
-fn detect_trackers(
-    requests: &[ObservedRequest],
-    rules: &RuleSet,
-    site_domain: &str,
-) -> Vec<Tracker> {
+fn detect_trackers(observation: &Observation, rules: &RuleSet, site_domain: &str) -> Vec<Tracker> {
     let mut trackers: Vec<Tracker> = Vec::new();
-    for request in requests {
+    for request in &observation.requests {
         let Ok(url) = url::Url::parse(&request.url) else {
             continue;
         };
@@ -218,7 +238,11 @@ fn detect_trackers(
         let third_party = url
             .host_str()
             .is_some_and(|h| registrable_domain(h) != site_domain);
-        let tracker_request = describe_request(request, hit.endpoint);
+        let mut tracker_request = describe_request(request, hit.endpoint);
+        tracker_request.phase = match observation.choice_at_ms {
+            Some(at) if request.time_ms >= at => Phase::AfterChoice,
+            _ => Phase::BeforeChoice,
+        };
         match trackers
             .iter_mut()
             .find(|t| t.vendor == hit.vendor.vendor && t.rule == rule)
@@ -279,6 +303,7 @@ fn describe_request(request: &ObservedRequest, endpoint: Option<&Endpoint>) -> T
         status: request.status,
         failure: request.failure.clone(),
         time_ms: request.time_ms,
+        phase: Phase::BeforeChoice,
         referer_header: request.header("referer").map(str::to_string),
         cookies_sent,
         received,
@@ -350,6 +375,7 @@ fn attribute_cookie(c: &ObservedCookie, rules: &RuleSet, site_domain: &str) -> C
         }),
         vendor: vendor.map(|v| v.vendor.clone()),
         purpose,
+        phase: Phase::BeforeChoice,
     }
 }
 

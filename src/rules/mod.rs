@@ -4,6 +4,7 @@
 //! Loading checks every file and reports each problem as `file:line: message`; a rule set with errors is
 //! not used. Matching goes through an index by registrable domain, never a scan over all rules.
 
+pub mod consent;
 mod pattern;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -606,7 +607,7 @@ fn check_host_pattern(h: &str, push: &mut impl FnMut(&str, String)) {
 }
 
 /// The line of the first occurrence of `"needle"` (or the bare needle) in the text.
-fn err_at(file: &Path, text: &str, needle: &str, message: String) -> RuleError {
+pub(crate) fn err_at(file: &Path, text: &str, needle: &str, message: String) -> RuleError {
     let quoted = format!("\"{needle}\"");
     let line = if needle.is_empty() {
         1
@@ -623,8 +624,18 @@ fn err_at(file: &Path, text: &str, needle: &str, message: String) -> RuleError {
     }
 }
 
-fn line_at(text: &str, offset: usize) -> usize {
+pub(crate) fn line_at(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// One version for several rule sets: a hash over their versions, in the same `sha256:` form.
+pub fn combined_version(versions: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for v in versions {
+        hasher.update(v.as_bytes());
+        hasher.update([0]);
+    }
+    format!("sha256:{}", &hex::encode(hasher.finalize())[..16])
 }
 
 /// A summary line per vendor, for `rules list`.

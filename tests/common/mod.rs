@@ -11,6 +11,7 @@ use pixelaudit::fixtures::{FixtureServer, LoggedRequest};
 use pixelaudit::observe::ConsentMode;
 use pixelaudit::report::Report;
 use pixelaudit::rules::RuleSet;
+use pixelaudit::rules::consent::ConsentRules;
 
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -18,6 +19,10 @@ pub fn repo() -> &'static Path {
 
 pub fn rules() -> RuleSet {
     RuleSet::load(&repo().join("rules")).expect("the shipped rules load")
+}
+
+pub fn consent_rules() -> ConsentRules {
+    ConsentRules::load(&repo().join("rules")).expect("the shipped consent rules load")
 }
 
 pub fn site(name: &str, url: &str) -> Site {
@@ -64,7 +69,7 @@ pub fn scan_fixture_sites(
                 sites,
                 out_dir: out.path().to_path_buf(),
                 max_pages,
-                modes: vec![ConsentMode::None],
+                modes,
                 browser: BrowserOptions {
                     map_hosts: Some(server.addr().to_string()),
                     insecure: true,

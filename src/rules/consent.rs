@@ -1,0 +1,269 @@
+//! Consent tools as data: `rules/consent/<tool>.toml` says how to recognise a consent tool, where its
+//! layers live (document, iframe or shadow root), which controls accept, reject or open the settings, and
+//! how the choice is stored. `rules/consent/words.toml` holds the control words the generic finder uses
+//! for banners no rule knows, in Dutch, English, German and French.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{RuleError, RuleErrors};
+
+/// One consent tool.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentTool {
+    /// The tool's id: the file stem.
+    #[serde(skip_deserializing)]
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// How to recognise it.
+    pub detect: DetectRule,
+    /// The banner a visitor sees first.
+    pub first_layer: FirstLayer,
+    /// The settings layer, where "reject all" or "save" with every purpose off may be.
+    #[serde(default)]
+    pub second_layer: SecondLayer,
+    /// Where the choice is stored.
+    #[serde(default)]
+    pub state: StateRule,
+    /// Controls that reopen the banner after a choice.
+    #[serde(default)]
+    pub reopen: Vec<String>,
+    /// Free text for reviewers.
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// Signals that a page runs the tool.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DetectRule {
+    /// Hosts its script is loaded from.
+    #[serde(default)]
+    pub script_hosts: Vec<String>,
+    /// Script paths that give it away on the site's own host (plug-ins).
+    #[serde(default)]
+    pub script_paths: Vec<String>,
+    /// JavaScript globals it defines.
+    #[serde(default)]
+    pub globals: Vec<String>,
+    /// CSS selectors of its elements.
+    #[serde(default)]
+    pub selectors: Vec<String>,
+}
+
+/// The first layer.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FirstLayer {
+    /// Selector of the banner element.
+    pub container: String,
+    /// When the banner lives in an iframe: a part of that frame's URL.
+    #[serde(default)]
+    pub frame_url: Option<String>,
+    /// When the banner lives in a shadow root: the selector of its host element.
+    #[serde(default)]
+    pub shadow_host: Option<String>,
+    /// Accept-all controls.
+    #[serde(default)]
+    pub accept: Vec<String>,
+    /// Reject-all controls.
+    #[serde(default)]
+    pub reject: Vec<String>,
+    /// Controls that open the settings layer.
+    #[serde(default)]
+    pub settings: Vec<String>,
+}
+
+/// The second (settings) layer.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecondLayer {
+    /// Selector of the settings element.
+    #[serde(default)]
+    pub container: Option<String>,
+    /// Reject-all controls there.
+    #[serde(default)]
+    pub reject: Vec<String>,
+    /// Save controls there.
+    #[serde(default)]
+    pub save: Vec<String>,
+}
+
+/// Where the choice is stored.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateRule {
+    /// Cookie names.
+    #[serde(default)]
+    pub cookies: Vec<String>,
+    /// Local storage keys.
+    #[serde(default)]
+    pub local_storage: Vec<String>,
+    /// True when the tool implements the IAB TCF `__tcfapi`.
+    #[serde(default)]
+    pub tcf: bool,
+}
+
+/// Control words of one language.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WordList {
+    /// Words that mark a banner as a consent banner.
+    pub banner: Vec<String>,
+    /// Accept-all texts.
+    pub accept: Vec<String>,
+    /// Reject texts.
+    pub reject: Vec<String>,
+    /// Settings texts.
+    pub settings: Vec<String>,
+    /// Save texts.
+    pub save: Vec<String>,
+    /// Texts of controls that reopen the banner.
+    pub reopen: Vec<String>,
+}
+
+/// All consent tools and the word lists.
+#[derive(Debug, Clone)]
+pub struct ConsentRules {
+    /// Known tools, sorted by id.
+    pub tools: Vec<ConsentTool>,
+    /// Word lists by language code.
+    pub words: BTreeMap<String, WordList>,
+    /// Hash of the consent rule files.
+    pub version: String,
+}
+
+impl ConsentRules {
+    /// Loads `consent/*.toml` and `consent/words.toml` below `dir`, reporting problems as `file:line: message`.
+    pub fn load(dir: &Path) -> Result<ConsentRules, RuleErrors> {
+        let folder = dir.join("consent");
+        let mut errors = Vec::new();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+            .map_err(|e| {
+                RuleErrors(vec![RuleError {
+                    file: folder.clone(),
+                    line: 0,
+                    message: format!("cannot read the consent rule folder: {e}"),
+                }])
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        files.sort();
+        let mut tools = Vec::new();
+        let mut words = BTreeMap::new();
+        let mut hasher = Sha256::new();
+        for file in files {
+            let text = match std::fs::read_to_string(&file) {
+                Ok(t) => t,
+                Err(e) => {
+                    errors.push(RuleError {
+                        file,
+                        line: 0,
+                        message: format!("cannot read: {e}"),
+                    });
+                    continue;
+                }
+            };
+            hasher.update(
+                file.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
+            hasher.update([0]);
+            hasher.update(text.as_bytes());
+            let stem = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if stem == "words" {
+                match toml::from_str::<BTreeMap<String, WordList>>(&text) {
+                    Ok(w) => words = w,
+                    Err(e) => errors.push(parse_error(&file, &text, &e)),
+                }
+                continue;
+            }
+            match toml::from_str::<ConsentTool>(&text) {
+                Ok(mut tool) => {
+                    tool.id = stem;
+                    validate(&tool, &file, &text, &mut errors);
+                    tools.push(tool);
+                }
+                Err(e) => errors.push(parse_error(&file, &text, &e)),
+            }
+        }
+        if words.is_empty() {
+            errors.push(RuleError {
+                file: folder.join("words.toml"),
+                line: 0,
+                message: "no word lists: the generic banner finder needs words.toml".into(),
+            });
+        }
+        if errors.is_empty() {
+            Ok(ConsentRules {
+                tools,
+                words,
+                version: format!("sha256:{}", &hex::encode(hasher.finalize())[..16]),
+            })
+        } else {
+            Err(RuleErrors(errors))
+        }
+    }
+
+    /// The tool with this id.
+    pub fn tool(&self, id: &str) -> Option<&ConsentTool> {
+        self.tools.iter().find(|t| t.id == id)
+    }
+}
+
+fn parse_error(file: &Path, text: &str, e: &toml::de::Error) -> RuleError {
+    RuleError {
+        file: file.to_path_buf(),
+        line: e.span().map(|s| super::line_at(text, s.start)).unwrap_or(0),
+        message: e.message().trim().to_string(),
+    }
+}
+
+fn validate(tool: &ConsentTool, file: &Path, text: &str, errors: &mut Vec<RuleError>) {
+    let mut push =
+        |needle: &str, message: String| errors.push(super::err_at(file, text, needle, message));
+    if tool.first_layer.container.trim().is_empty() {
+        push("container", "first_layer.container is empty".into());
+    }
+    let d = &tool.detect;
+    if d.script_hosts.is_empty()
+        && d.script_paths.is_empty()
+        && d.globals.is_empty()
+        && d.selectors.is_empty()
+    {
+        push("[detect]", "detect names no script host, path, global or selector: the tool could never be recognised".into());
+    }
+    if tool.first_layer.accept.is_empty() {
+        push("accept", "first_layer.accept is empty".into());
+    }
+    if tool.first_layer.frame_url.is_some() && tool.first_layer.shadow_host.is_some() {
+        push(
+            "frame_url",
+            "a first layer lives in an iframe or a shadow root, not both".into(),
+        );
+    }
+    for sel in d
+        .selectors
+        .iter()
+        .chain(&tool.first_layer.accept)
+        .chain(&tool.first_layer.reject)
+        .chain(&tool.first_layer.settings)
+        .chain(&tool.second_layer.reject)
+        .chain(&tool.second_layer.save)
+        .chain(&tool.reopen)
+    {
+        if sel.trim().is_empty() || sel.contains("</") {
+            push(sel, format!("`{sel}` is not a CSS selector"));
+        }
+    }
+}
