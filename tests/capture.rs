@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use base64::Engine;
 use common::ScanResult;
 use pixelaudit::report::{PageReport, Report};
 
@@ -23,16 +22,6 @@ fn pages(report: &Report) -> impl Iterator<Item = (&str, &PageReport)> {
         .sites
         .iter()
         .flat_map(|s| s.pages.iter().map(move |p| (s.name.as_str(), p)))
-}
-
-/// Host names of the fixture web that the rules say belong to a tracker vendor.
-fn tracker_hosts() -> BTreeSet<String> {
-    let rules = common::rules();
-    pixelaudit::fixtures::host_names(&common::repo().join("fixtures/web"))
-        .unwrap()
-        .into_iter()
-        .filter(|h| rules.vendor_for_host(h).is_some())
-        .collect()
 }
 
 #[test]
@@ -53,45 +42,7 @@ fn every_page_of_the_demo_sites_loads() {
 
 #[test]
 fn every_tracker_request_the_server_received_was_captured() {
-    let result = demo();
-    let hosts = tracker_hosts();
-    let captured: Vec<(String, String, Option<String>, bool)> = pages(&result.report)
-        .flat_map(|(_, p)| &p.trackers)
-        .flat_map(|t| &t.requests)
-        .map(|r| {
-            (
-                r.method.clone(),
-                r.url.clone(),
-                r.post_data.clone(),
-                r.post_data_base64,
-            )
-        })
-        .collect();
-    let mut checked = 0;
-    for logged in result.log.iter().filter(|l| hosts.contains(&l.host)) {
-        let url = logged.url();
-        let found = captured
-            .iter()
-            .any(|(method, captured_url, body, is_base64)| {
-                let same_body = match body {
-                    _ if logged.body.is_empty() => true,
-                    Some(b) if *is_base64 => {
-                        let raw = base64::engine::general_purpose::STANDARD.decode(b).unwrap();
-                        String::from_utf8_lossy(&raw) == logged.body
-                    }
-                    Some(b) => *b == logged.body,
-                    None => false,
-                };
-                *method == logged.method && *captured_url == url && same_body
-            });
-        assert!(
-            found,
-            "the server received {} {url} (body {} bytes) but pixelaudit did not report it",
-            logged.method,
-            logged.body.len()
-        );
-        checked += 1;
-    }
+    let checked = common::assert_server_log_captured(demo());
     assert!(
         checked > 100,
         "only {checked} tracker requests in the server log: the fixture web is not being exercised"
@@ -383,31 +334,8 @@ fn storage_writes_are_recorded_with_their_vendor() {
 #[test]
 fn report_json_is_valid_against_the_schema() {
     let result = demo();
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(common::repo().join("docs/report.schema.json")).unwrap(),
-    )
-    .unwrap();
-    let written: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(common::out_path(result).join("report.json")).unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
-    let errors: Vec<String> = validator
-        .iter_errors(&written)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .take(10)
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "report.json does not match docs/report.schema.json:\n{}",
-        errors.join("\n")
-    );
-    assert!(
-        written["tool"]["browser"]
-            .as_str()
-            .unwrap()
-            .contains("Chrome")
-    );
+    common::assert_report_matches_schema(result);
+    assert!(result.report.tool.browser.contains("Chrome"));
 }
 
 #[test]

@@ -122,7 +122,8 @@
         /cookie|consent|gdpr|privacy|banner/i.test((el.id || '') + ' ' + (typeof el.className === 'string' ? el.className : ''));
       if (!dialogLike || !visible(el)) continue;
       const t = textOf(el);
-      if (!bannerWords.some((w) => t.includes(w))) continue;
+      // A banner explains itself; a floating "cookie settings" button does not.
+      if (t.length < 40 || !bannerWords.some((w) => t.includes(w))) continue;
       const hasControls = !!(byWords(el, 'accept') || byWords(el, 'reject'));
       // Without controls only an element that names cookies or consent outright counts as a banner.
       if (!hasControls && !/cookie|toestemming|consent|einwilligung|consentement/.test(t)) continue;

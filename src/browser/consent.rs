@@ -262,10 +262,10 @@ async fn detect_tool(
                 return (Some(tool.clone()), Some(format!("script {}", u.path())));
             }
         }
-        if let Some(part) = &tool.first_layer.frame_url {
-            if frames.iter().any(|(_, u)| u.contains(part.as_str())) {
-                return (Some(tool.clone()), Some(format!("frame from {part}")));
-            }
+        if let Some(part) = &tool.first_layer.frame_url
+            && frames.iter().any(|(_, u)| u.contains(part.as_str()))
+        {
+            return (Some(tool.clone()), Some(format!("frame from {part}")));
         }
     }
     let found = evaluate(visit, Where(None), &plan.expression("detect", GENERIC, "")).await;
@@ -323,10 +323,10 @@ async fn find_banner(
             continue;
         }
         let found = evaluate(visit, place, &plan.expression("inspect", &id, "")).await;
-        if let Some(banner) = found {
-            if banner.get("found").and_then(Value::as_bool) == Some(true) {
-                return Some((id, place, banner));
-            }
+        if let Some(banner) = found
+            && banner.get("found").and_then(Value::as_bool) == Some(true)
+        {
+            return Some((id, place, banner));
         }
     }
     None
@@ -466,10 +466,10 @@ async fn frame_urls(visit: &VisitContext) -> Vec<(String, String)> {
             walk(child, out);
         }
     }
-    if let Ok(tree) = tree {
-        if let Some(root) = tree.result.get("frameTree") {
-            walk(root, &mut out);
-        }
+    if let Ok(tree) = tree
+        && let Some(root) = tree.result.get("frameTree")
+    {
+        walk(root, &mut out);
     }
     out
 }

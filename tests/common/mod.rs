@@ -54,6 +54,16 @@ pub fn scan_fixture_sites(
     max_pages: usize,
     page_timeout: Duration,
 ) -> ScanResult {
+    scan_fixture_sites_in_modes(sites, max_pages, page_timeout, vec![ConsentMode::None])
+}
+
+/// As [`scan_fixture_sites`], in the given consent modes.
+pub fn scan_fixture_sites_in_modes(
+    sites: Vec<Site>,
+    max_pages: usize,
+    page_timeout: Duration,
+    modes: Vec<ConsentMode>,
+) -> ScanResult {
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async move {
@@ -79,7 +89,7 @@ pub fn scan_fixture_sites(
                 },
                 command_line: "cargo test".into(),
             };
-            let report = pixelaudit::crawl::scan(&config, &rules())
+            let report = pixelaudit::crawl::scan(&config, &rules(), &consent_rules())
                 .await
                 .expect("scan runs");
             ScanResult {
@@ -95,4 +105,86 @@ pub fn scan_fixture_sites(
 
 pub fn out_path(result: &ScanResult) -> PathBuf {
     result.out.path().to_path_buf()
+}
+
+/// Host names of the fixture web that the rules say belong to a tracker vendor.
+pub fn tracker_hosts() -> std::collections::BTreeSet<String> {
+    let rules = rules();
+    pixelaudit::fixtures::host_names(&repo().join("fixtures/web"))
+        .unwrap()
+        .into_iter()
+        .filter(|h| rules.vendor_for_host(h).is_some())
+        .collect()
+}
+
+/// Asserts that every request the fixture server received for a tracker host is in the report, with the
+/// same method, URL and body. Returns how many were checked.
+pub fn assert_server_log_captured(result: &ScanResult) -> usize {
+    use base64::Engine;
+    let hosts = tracker_hosts();
+    let captured: Vec<(&str, &str, Option<&str>, bool)> = result
+        .report
+        .sites
+        .iter()
+        .flat_map(|s| &s.pages)
+        .flat_map(|p| &p.trackers)
+        .flat_map(|t| &t.requests)
+        .map(|r| {
+            (
+                r.method.as_str(),
+                r.url.as_str(),
+                r.post_data.as_deref(),
+                r.post_data_base64,
+            )
+        })
+        .collect();
+    let mut checked = 0;
+    for logged in result.log.iter().filter(|l| hosts.contains(&l.host)) {
+        let url = logged.url();
+        let found = captured
+            .iter()
+            .any(|(method, captured_url, body, is_base64)| {
+                let same_body = match body {
+                    _ if logged.body.is_empty() => true,
+                    Some(b) if *is_base64 => {
+                        let raw = base64::engine::general_purpose::STANDARD.decode(b).unwrap();
+                        String::from_utf8_lossy(&raw) == logged.body
+                    }
+                    Some(b) => *b == logged.body,
+                    None => false,
+                };
+                *method == logged.method && *captured_url == url && same_body
+            });
+        assert!(
+            found,
+            "the server received {} {url} (body {} bytes) but pixelaudit did not report it",
+            logged.method,
+            logged.body.len()
+        );
+        checked += 1;
+    }
+    checked
+}
+
+/// Asserts that the report.json a scan wrote is valid against docs/report.schema.json.
+pub fn assert_report_matches_schema(result: &ScanResult) {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("docs/report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let written: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out_path(result).join("report.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&written)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(10)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report.json does not match docs/report.schema.json:\n{}",
+        errors.join("\n")
+    );
 }
