@@ -66,9 +66,13 @@ impl NetworkActivity {
 
 /// One kind of evidence, gathered during one visit.
 pub trait Collector: Send {
-    /// Subscribes to what it needs, before the page navigates.
-    fn attach<'a>(&'a mut self, visit: &'a VisitContext)
-    -> BoxFuture<'a, Result<(), BrowserError>>;
+    /// Subscribes to what it needs, before the page navigates. Most collectors only read at the end.
+    fn attach<'a>(
+        &'a mut self,
+        _visit: &'a VisitContext,
+    ) -> BoxFuture<'a, Result<(), BrowserError>> {
+        Box::pin(async { Ok(()) })
+    }
     /// Adds what it saw to the observation, after the page has settled.
     fn collect<'a>(
         &'a mut self,

@@ -9,11 +9,13 @@
 
 use std::time::Duration;
 
-use base64::Engine;
 use serde_json::Value;
 
 use super::collector::VisitContext;
+use super::cookies::read_jar;
+use super::frames::frame_tree;
 use super::raw::RawCommand;
+use super::screenshot::save_screenshot;
 use super::wait_for_quiet;
 use crate::observe::{ConsentClick, ConsentMode, ConsentObservation, Control};
 use crate::rules::consent::{ConsentRules, ConsentTool};
@@ -133,7 +135,7 @@ pub async fn handle(
     let Some(choice) = plan.choice else {
         return seen;
     };
-    seen.screenshot_before = screenshot(visit, "banner").await;
+    seen.screenshot_before = save_screenshot(visit, "-banner").await.ok().flatten();
     seen.cookies_before_choice = cookie_keys(visit).await;
     let started = visit.elapsed_ms();
     let (clicked, layer) = click(visit, plan, &tool_id, place, choice).await;
@@ -420,15 +422,8 @@ fn control(v: Option<&Value>) -> Option<Control> {
 
 /// `domain|name` of every cookie in the visit's jar.
 pub async fn cookie_keys(visit: &VisitContext) -> Vec<String> {
-    visit
-        .page
-        .execute(RawCommand::new(
-            "Network.getAllCookies",
-            serde_json::json!({}),
-        ))
+    read_jar(visit)
         .await
-        .ok()
-        .and_then(|a| a.result.get("cookies").and_then(Value::as_array).cloned())
         .unwrap_or_default()
         .iter()
         .map(|c| {
@@ -441,37 +436,14 @@ pub async fn cookie_keys(visit: &VisitContext) -> Vec<String> {
         .collect()
 }
 
+/// `(frame id, URL)` of every frame, the top frame first.
 async fn frame_urls(visit: &VisitContext) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let tree = visit
-        .page
-        .execute(RawCommand::new("Page.getFrameTree", serde_json::json!({})))
-        .await;
-    fn walk(node: &Value, out: &mut Vec<(String, String)>) {
-        if let Some(f) = node.get("frame") {
-            let text = |k: &str| {
-                f.get(k)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            out.push((text("id"), text("url")));
-        }
-        for child in node
-            .get("childFrames")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            walk(child, out);
-        }
-    }
-    if let Ok(tree) = tree
-        && let Some(root) = tree.result.get("frameTree")
-    {
-        walk(root, &mut out);
-    }
-    out
+    frame_tree(visit)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|f| (f.id, f.url))
+        .collect()
 }
 
 async fn isolated_world(visit: &VisitContext, frame_id: &str) -> Option<i64> {
@@ -508,22 +480,4 @@ async fn evaluate(visit: &VisitContext, place: Where, expression: &str) -> Optio
         return None;
     }
     answer.result.pointer("/result/value").cloned()
-}
-
-async fn screenshot(visit: &VisitContext, suffix: &str) -> Option<String> {
-    let dir = visit.evidence_dir.as_ref()?;
-    let answer = visit
-        .page
-        .execute(RawCommand::new(
-            "Page.captureScreenshot",
-            serde_json::json!({ "format": "png" }),
-        ))
-        .await
-        .ok()?;
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(answer.result.get("data")?.as_str()?)
-        .ok()?;
-    let name = format!("{}-{suffix}.png", visit.evidence_name);
-    tokio::fs::write(dir.join(&name), bytes).await.ok()?;
-    Some(format!("evidence/{name}"))
 }

@@ -30,10 +30,6 @@ struct PageContent {
 pub struct ContentCollector;
 
 impl Collector for ContentCollector {
-    fn attach<'a>(&'a mut self, _: &'a VisitContext) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async { Ok(()) })
-    }
-
     fn collect<'a>(
         &'a mut self,
         visit: &'a VisitContext,

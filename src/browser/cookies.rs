@@ -14,10 +14,6 @@ use crate::observe::{Observation, ObservedCookie};
 pub struct CookieCollector;
 
 impl Collector for CookieCollector {
-    fn attach<'a>(&'a mut self, _: &'a VisitContext) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async { Ok(()) })
-    }
-
     fn collect<'a>(
         &'a mut self,
         visit: &'a VisitContext,
@@ -43,6 +39,25 @@ impl Collector for CookieCollector {
             Ok(())
         })
     }
+}
+
+/// Every cookie in the visit's browser context, as the protocol describes them.
+pub(crate) async fn read_jar(visit: &VisitContext) -> Result<Vec<Value>, BrowserError> {
+    // Network.getAllCookies on the tab's session answers for the tab's own browser context: every
+    // domain, not only the page's. The driver's typed Cookie lags the protocol, so read JSON.
+    let answer = visit
+        .page
+        .execute(RawCommand::new(
+            "Network.getAllCookies",
+            serde_json::json!({}),
+        ))
+        .await?;
+    Ok(answer
+        .result
+        .get("cookies")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default())
 }
 
 fn cookie_from_json(c: &Value) -> ObservedCookie {

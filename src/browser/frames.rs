@@ -13,26 +13,29 @@ use crate::observe::{Frame, Observation};
 pub struct FrameCollector;
 
 impl Collector for FrameCollector {
-    fn attach<'a>(&'a mut self, _: &'a VisitContext) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async { Ok(()) })
-    }
-
     fn collect<'a>(
         &'a mut self,
         visit: &'a VisitContext,
         observation: &'a mut Observation,
     ) -> BoxFuture<'a, Result<(), BrowserError>> {
         Box::pin(async move {
-            let answer = visit
-                .page
-                .execute(RawCommand::new("Page.getFrameTree", serde_json::json!({})))
-                .await?;
-            if let Some(tree) = answer.result.get("frameTree") {
-                flatten(tree, &mut observation.frames);
-            }
+            observation.frames = frame_tree(visit).await?;
             Ok(())
         })
     }
+}
+
+/// Every frame of the page, the top frame first.
+pub(crate) async fn frame_tree(visit: &VisitContext) -> Result<Vec<Frame>, BrowserError> {
+    let answer = visit
+        .page
+        .execute(RawCommand::new("Page.getFrameTree", serde_json::json!({})))
+        .await?;
+    let mut frames = Vec::new();
+    if let Some(tree) = answer.result.get("frameTree") {
+        flatten(tree, &mut frames);
+    }
+    Ok(frames)
 }
 
 fn flatten(node: &Value, out: &mut Vec<Frame>) {

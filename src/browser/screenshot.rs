@@ -14,40 +14,42 @@ use crate::observe::Observation;
 pub struct ScreenshotCollector;
 
 impl Collector for ScreenshotCollector {
-    fn attach<'a>(&'a mut self, _: &'a VisitContext) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async { Ok(()) })
-    }
-
     fn collect<'a>(
         &'a mut self,
         visit: &'a VisitContext,
         observation: &'a mut Observation,
     ) -> BoxFuture<'a, Result<(), BrowserError>> {
         Box::pin(async move {
-            let Some(dir) = &visit.evidence_dir else {
-                return Ok(());
-            };
-            let answer = visit
-                .page
-                .execute(RawCommand::new(
-                    "Page.captureScreenshot",
-                    serde_json::json!({ "format": "png" }),
-                ))
-                .await?;
-            let Some(data) = answer.result.get("data").and_then(Value::as_str) else {
-                return Ok(());
-            };
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(data)
-                .map_err(|e| BrowserError::Internal(format!("screenshot was not base64: {e}")))?;
-            let name = format!("{}.png", visit.evidence_name);
-            tokio::fs::write(dir.join(&name), bytes)
-                .await
-                .map_err(|e| {
-                    BrowserError::Internal(format!("cannot write screenshot {name}: {e}"))
-                })?;
-            observation.screenshot = Some(format!("evidence/{name}"));
+            observation.screenshot = save_screenshot(visit, "").await?;
             Ok(())
         })
     }
+}
+
+/// Saves a PNG of the viewport as `evidence/<visit name><suffix>.png`; `None` when the visit keeps no evidence.
+pub(crate) async fn save_screenshot(
+    visit: &VisitContext,
+    suffix: &str,
+) -> Result<Option<String>, BrowserError> {
+    let Some(dir) = &visit.evidence_dir else {
+        return Ok(None);
+    };
+    let answer = visit
+        .page
+        .execute(RawCommand::new(
+            "Page.captureScreenshot",
+            serde_json::json!({ "format": "png" }),
+        ))
+        .await?;
+    let Some(data) = answer.result.get("data").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .map_err(|e| BrowserError::Internal(format!("screenshot was not base64: {e}")))?;
+    let name = format!("{}{suffix}.png", visit.evidence_name);
+    tokio::fs::write(dir.join(&name), bytes)
+        .await
+        .map_err(|e| BrowserError::Internal(format!("cannot write screenshot {name}: {e}")))?;
+    Ok(Some(format!("evidence/{name}")))
 }
