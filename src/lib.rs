@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod browser;
+pub mod classify;
 pub mod crawl;
 pub mod detect;
 pub mod fixtures;
