@@ -9,13 +9,13 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use pixelaudit::browser::BrowserOptions;
+use pixelaudit::browser::{BrowserOptions, Chromium};
+use pixelaudit::classify;
 use pixelaudit::crawl::{self, ScanConfig, Site};
 use pixelaudit::fixtures::FixtureServer;
 use pixelaudit::observe::ConsentMode;
 use pixelaudit::report::Report;
-use pixelaudit::rules::consent::ConsentRules;
-use pixelaudit::rules::{self, RuleErrors, RuleSet};
+use pixelaudit::rules::{self, Rules};
 
 /// Exit code: the scan finished but some pages failed.
 const EXIT_FAILED_PAGES: u8 = 1;
@@ -40,6 +40,8 @@ enum Command {
     Scan(ScanArgs),
     /// Scan the bundled fixture web offline and write reports/demo/.
     Demo(DemoArgs),
+    /// Is a page medical? Classify a URL (fetched in Chromium) or an HTML or text file offline.
+    Classify(ClassifyArgs),
     /// Check, list or explain the tracker rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -95,6 +97,31 @@ struct CommonScanArgs {
     /// Seconds to wait for a page's document and load event.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     page_timeout: u64,
+}
+
+#[derive(Args)]
+struct ClassifyArgs {
+    /// The page's URL (its words count as evidence; fetched when no file is given).
+    #[arg(long)]
+    url: String,
+    /// Classify this HTML file instead of fetching the URL.
+    #[arg(long, conflicts_with = "text")]
+    html: Option<PathBuf>,
+    /// Classify this plain-text file (as the page's body) instead of fetching the URL.
+    #[arg(long)]
+    text: Option<PathBuf>,
+    /// Print the full decision as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Send every host name to ADDR:PORT when fetching.
+    #[arg(long, value_name = "ADDR:PORT")]
+    map_hosts: Option<SocketAddr>,
+    /// Accept any TLS certificate when fetching.
+    #[arg(long)]
+    insecure: bool,
+    /// The Chromium binary.
+    #[arg(long)]
+    chrome: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -155,6 +182,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let rules_dir = cli.rules.clone().unwrap_or_else(|| shipped("rules"));
     match cli.command {
         Command::Rules(cmd) => rules_command(cmd, &rules_dir),
+        Command::Classify(args) => classify_command(args, &rules_dir).await,
         Command::Scan(args) => {
             let rules = load_rules(&rules_dir)?;
             let mut sites = Vec::new();
@@ -173,10 +201,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("reports/scan"));
             let config = scan_config(&args.common, sites, out, None)?;
-            finish(
-                crawl::scan(&config, &rules.0, &rules.1).await?,
-                &config.out_dir,
-            )
+            finish(crawl::scan(&config, &rules).await?, &config.out_dir)
         }
         Command::Demo(args) => {
             let rules = load_rules(&rules_dir)?;
@@ -209,10 +234,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             let mut config = scan_config(&args.common, sites, out, Some(server.addr()))?;
             config.browser.insecure = true;
-            finish(
-                crawl::scan(&config, &rules.0, &rules.1).await?,
-                &config.out_dir,
-            )
+            finish(crawl::scan(&config, &rules).await?, &config.out_dir)
         }
         Command::Fixtures(FixturesCommand::Serve {
             addr,
@@ -249,22 +271,8 @@ fn shipped(relative: &str) -> PathBuf {
     }
 }
 
-/// Loads the tracker and consent rules; every problem in either is reported together.
-fn load_all_rules(dir: &Path) -> Result<(RuleSet, ConsentRules), RuleErrors> {
-    match (RuleSet::load(dir), ConsentRules::load(dir)) {
-        (Ok(trackers), Ok(consent)) => Ok((trackers, consent)),
-        (a, b) => Err(RuleErrors(
-            a.err()
-                .into_iter()
-                .chain(b.err())
-                .flat_map(|e| e.0)
-                .collect(),
-        )),
-    }
-}
-
-fn load_rules(dir: &Path) -> anyhow::Result<(RuleSet, ConsentRules)> {
-    load_all_rules(dir)
+fn load_rules(dir: &Path) -> anyhow::Result<Rules> {
+    Rules::load(dir)
         .map_err(|e| anyhow::anyhow!("{e}\nFix the rule files, then run `pixelaudit rules check`."))
 }
 
@@ -330,8 +338,8 @@ fn command_line() -> String {
 }
 
 fn rules_command(cmd: RulesCommand, dir: &Path) -> anyhow::Result<ExitCode> {
-    let (set, consent) = match load_all_rules(dir) {
-        Ok(sets) => sets,
+    let all = match Rules::load(dir) {
+        Ok(all) => all,
         Err(errors) => {
             for e in &errors.0 {
                 eprintln!("{e}");
@@ -342,21 +350,103 @@ fn rules_command(cmd: RulesCommand, dir: &Path) -> anyhow::Result<ExitCode> {
     };
     match cmd {
         RulesCommand::Check => {
-            let endpoints: usize = set.vendors().iter().map(|v| v.endpoints.len()).sum();
+            let endpoints: usize = all
+                .trackers
+                .vendors()
+                .iter()
+                .map(|v| v.endpoints.len())
+                .sum();
+            let lexicon: Vec<String> = all
+                .medical
+                .concept_counts()
+                .into_iter()
+                .map(|(lang, n)| format!("{lang} {n}"))
+                .collect();
             println!(
-                "ok: {} vendors, {} endpoint rules, {} consent tools, rules version {}",
-                set.vendors().len(),
+                "ok: {} vendors, {} endpoint rules, {} consent tools, medical concepts {}; rules version {}",
+                all.trackers.vendors().len(),
                 endpoints,
-                consent.tools.len(),
-                rules::combined_version(&[set.version(), &consent.version])
+                all.consent.tools.len(),
+                lexicon.join(", "),
+                all.version()
             );
         }
         RulesCommand::List => {
-            for (vendor, line) in rules::list(&set) {
+            for (vendor, line) in rules::list(&all.trackers) {
                 println!("{vendor:<20} {line}");
             }
         }
-        RulesCommand::Explain { url } => println!("{}", set.explain(&url)),
+        RulesCommand::Explain { url } => println!("{}", all.trackers.explain(&url)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn classify_command(args: ClassifyArgs, rules_dir: &Path) -> anyhow::Result<ExitCode> {
+    let rules = load_rules(rules_dir)?;
+    let site = crawl::site_from_url(&args.url)?;
+    let decision = if let Some(file) = &args.html {
+        let html =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        classify::classify_html(&rules.medical, &site.url, &String::from_utf8_lossy(&html))
+    } else if let Some(file) = &args.text {
+        let text =
+            std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let page = classify::PageText {
+            url: classify::text::url_words(&site.url),
+            body: String::from_utf8_lossy(&text).into_owned(),
+            ..Default::default()
+        };
+        classify::classify(&rules.medical, &site.url, &page)
+    } else {
+        let chromium = Chromium::launch(BrowserOptions {
+            chrome: args.chrome.clone(),
+            map_hosts: args.map_hosts.map(|a| a.to_string()),
+            insecure: args.insecure,
+            ..BrowserOptions::default()
+        })
+        .await?;
+        let session = chromium.session().await?;
+        let seen = session
+            .visit(&site.url, ConsentMode::None, None, None)
+            .await;
+        session.close().await;
+        chromium.close().await;
+        if let Some(e) = &seen.error
+            && seen.html.is_none()
+        {
+            anyhow::bail!("could not fetch {}: {e}", site.url);
+        }
+        classify::classify_html(
+            &rules.medical,
+            &site.url,
+            seen.html.as_deref().unwrap_or_default(),
+        )
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&decision)?);
+    } else {
+        println!(
+            "{}: {} (score {} against {}, language {})",
+            decision.url,
+            if decision.is_medical {
+                "medical"
+            } else {
+                "not medical"
+            },
+            decision.score,
+            decision.threshold,
+            decision.language
+        );
+        for e in &decision.evidence {
+            println!(
+                "  {:<8} {:<12} {:<24} {} ({})",
+                format!("{:?}", e.tier).to_lowercase(),
+                e.field,
+                e.concept,
+                e.term,
+                e.lang
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

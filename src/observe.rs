@@ -50,6 +50,8 @@ pub struct Observation {
     pub title: Option<String>,
     /// Visible text of the page (`innerText`), truncated.
     pub text: Option<String>,
+    /// The rendered document (`outerHTML`), truncated; what the classifier reads.
+    pub html: Option<String>,
     /// Links found on the page (absolute URLs with their anchor text).
     pub links: Vec<Link>,
     /// Every network request made while the page was open.

@@ -358,3 +358,61 @@ fn the_manifest_covers_every_evidence_file() {
         assert_eq!(digest, actual, "{path}");
     }
 }
+
+#[test]
+fn pages_are_classified_and_health_terms_found_in_what_trackers_received() {
+    let result = demo();
+    let page = |suffix: &str| {
+        pages(&result.report)
+            .map(|(_, p)| p)
+            .find(|p| p.url.ends_with(suffix))
+            .unwrap()
+    };
+    let ivf = page("zilverpolis.nl/vergoedingen/ivf/")
+        .medical
+        .as_ref()
+        .expect("classified");
+    assert!(ivf.is_medical, "{ivf:?}");
+    assert!(
+        ivf.evidence
+            .iter()
+            .any(|e| e.concept == "ivf" && e.field == "url")
+    );
+    let premium = page("zilverpolis.nl/premie-berekenen/")
+        .medical
+        .as_ref()
+        .unwrap();
+    assert!(!premium.is_medical, "{premium:?}");
+    // A single-specialty site: every page of the GGZ clinic is medical, "about us" included.
+    let about = page("ggz-kompas.nl/over-ons/").medical.as_ref().unwrap();
+    assert!(
+        about.is_medical && about.evidence.iter().any(|e| e.field == "site"),
+        "{about:?}"
+    );
+    // Meta received the IVF page's address and the event's content name: both carry health terms.
+    let view = page("zilverpolis.nl/vergoedingen/ivf/")
+        .trackers
+        .iter()
+        .filter(|t| t.rule == "meta-pixel")
+        .flat_map(|t| &t.requests)
+        .find(|r| r.received.event.as_deref() == Some("ViewContent"))
+        .unwrap();
+    assert!(
+        view.health_terms.iter().any(|t| t.contains("ivf")),
+        "{:?}",
+        view.health_terms
+    );
+    let contact_ga = page("zilverpolis.nl/contact/")
+        .trackers
+        .iter()
+        .find(|t| t.rule == "google-analytics-4")
+        .unwrap();
+    assert!(
+        contact_ga
+            .requests
+            .iter()
+            .all(|r| r.health_terms.is_empty()),
+        "{:?}",
+        contact_ga.requests[0].health_terms
+    );
+}

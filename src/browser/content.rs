@@ -15,13 +15,15 @@ const READ: &str = r#"(() => {
     links.push({ url: String(a.href), text: String(a.innerText || a.textContent || '').trim().slice(0, 300) });
   }
   const body = document.body ? String(document.body.innerText || '') : '';
-  return { title: String(document.title || ''), text: body.slice(0, 200000), links };
+  const html = document.documentElement ? String(document.documentElement.outerHTML).slice(0, 3000000) : '';
+  return { title: String(document.title || ''), text: body.slice(0, 200000), html, links };
 })()"#;
 
 #[derive(Deserialize)]
 struct PageContent {
     title: String,
     text: String,
+    html: String,
     links: Vec<Link>,
 }
 
@@ -48,6 +50,7 @@ impl Collector for ContentCollector {
             {
                 observation.title = Some(content.title);
                 observation.text = Some(content.text);
+                observation.html = Some(content.html);
                 observation.links = content.links;
             }
             Ok(())

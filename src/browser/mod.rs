@@ -371,6 +371,7 @@ impl Session<'_> {
             // What is on screen now is Chromium's own error page, not the site's.
             observation.title = None;
             observation.text = None;
+            observation.html = None;
             observation.links.clear();
         }
         fill_document_status(observation);

@@ -81,6 +81,7 @@ pub struct Lexicon {
     kinds: Vec<PatternKind>,
     automaton: AhoCorasick,
     languages: Vec<String>,
+    version: String,
 }
 
 impl Lexicon {
@@ -120,7 +121,16 @@ impl Lexicon {
         let mut patterns: Vec<String> = Vec::new();
         let mut kinds = Vec::new();
         let mut languages = Vec::new();
+        let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
         for (path, text) in sources {
+            sha2::Digest::update(
+                &mut hasher,
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            );
+            sha2::Digest::update(&mut hasher, [0]);
+            sha2::Digest::update(&mut hasher, text.as_bytes());
             let lang = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -206,12 +216,22 @@ impl Lexicon {
                     message: e.to_string(),
                 }])
             })?;
+        let version = format!(
+            "sha256:{}",
+            &hex::encode(sha2::Digest::finalize(hasher))[..16]
+        );
         Ok(Lexicon {
             concepts,
             kinds,
             automaton,
             languages,
+            version,
         })
+    }
+
+    /// Hash of the lexicon files.
+    pub fn version(&self) -> &str {
+        &self.version
     }
 
     /// The concept behind a hit.

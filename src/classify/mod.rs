@@ -106,8 +106,7 @@ pub fn language(text: &PageText) -> String {
 /// Classifies one page from its fields.
 pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification {
     let language = language(page);
-    let in_language =
-        |lang: &str| lang == language || !lexicon.languages().iter().any(|l| *l == language);
+    let in_language = |lang: &str| lang == language || !lexicon.languages().contains(&language);
     let mut evidence: BTreeSet<Evidence> = BTreeSet::new();
     let mut score = 0.0;
     let mut body = 0.0;
@@ -135,7 +134,8 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
             if concept.tier == Tier::Negative && matches!(*field, "body" | "h2" | "description") {
                 continue;
             }
-            if !seen_concepts.insert(hit.concept) {
+            // One concept counts once per field, whichever language's entry found it.
+            if !seen_concepts.insert(concept.id.clone()) {
                 continue;
             }
             let points = tier_weight(concept.tier)
@@ -295,4 +295,21 @@ pub fn health_terms(lexicon: &Lexicon, values: &[&str]) -> Vec<String> {
         }
     }
     out
+}
+
+/// Adds the health terms each tracker request carried to the detections.
+pub fn annotate_health_terms(lexicon: &Lexicon, detections: &mut crate::detect::Detections) {
+    for tracker in detections.trackers.iter_mut() {
+        for request in tracker.requests.iter_mut() {
+            let r = &request.received;
+            let mut values: Vec<&str> = [&r.page_url, &r.referrer, &r.title, &r.event]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            values.extend(r.custom.values().map(String::as_str));
+            values.extend(request.referer_header.as_deref());
+            request.health_terms = health_terms(lexicon, &values);
+        }
+    }
 }

@@ -177,10 +177,8 @@ pub fn extract(url: &str, html: &str) -> PageText {
                 if let Some(pos) = captures.iter().rposition(|(n, _)| *n == name) {
                     captures.truncate(pos);
                 }
-                if name == "main" || name == "article" {
-                    if main_depth == Some(depth) {
-                        main_depth = None;
-                    }
+                if (name == "main" || name == "article") && main_depth == Some(depth) {
+                    main_depth = None;
                 }
                 depth = depth.saturating_sub(1);
                 if BLOCK.contains(&name.as_str()) {
@@ -197,11 +195,8 @@ pub fn extract(url: &str, html: &str) -> PageText {
                     .or_else(|| attr(attrs, "property"))
                     .unwrap_or_default()
                     .to_ascii_lowercase();
-                if key == "description" || key == "og:description" {
-                    if out.description.is_empty() {
-                        out.description =
-                            decode_entities(&attr(attrs, "content").unwrap_or_default());
-                    }
+                if (key == "description" || key == "og:description") && out.description.is_empty() {
+                    out.description = decode_entities(&attr(attrs, "content").unwrap_or_default());
                 }
             }
             if let Some(t) = attr(attrs, "itemtype") {

@@ -13,11 +13,11 @@ use std::path::PathBuf;
 pub use sites::{Site, SiteListError, read_site_list, site_from_url};
 
 use crate::browser::{BrowserError, BrowserOptions, Chromium, ConsentPlan};
+use crate::classify;
 use crate::detect;
 use crate::observe::{ConsentMode, Observation};
 use crate::report::{self, PageReport, Report, SiteConsent, SiteReport, ToolInfo};
-use crate::rules::consent::ConsentRules;
-use crate::rules::{RuleSet, registrable_domain};
+use crate::rules::{Rules, registrable_domain};
 
 /// What to scan and how.
 #[derive(Debug, Clone)]
@@ -54,11 +54,7 @@ const NOT_PAGES: &[&str] = &[
 ];
 
 /// Runs a whole scan and writes `report.json` and `manifest.sha256` into the output folder.
-pub async fn scan(
-    config: &ScanConfig,
-    rules: &RuleSet,
-    consent_rules: &ConsentRules,
-) -> Result<Report, ScanError> {
+pub async fn scan(config: &ScanConfig, rules: &Rules) -> Result<Report, ScanError> {
     let evidence = config.out_dir.join("evidence");
     std::fs::create_dir_all(&evidence).map_err(|e| ScanError::Output(config.out_dir.clone(), e))?;
     let started_at = crate::now_rfc3339();
@@ -68,7 +64,7 @@ pub async fn scan(
         tool: ToolInfo {
             name: "pixelaudit".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            rules_version: crate::rules::combined_version(&[rules.version(), &consent_rules.version]),
+            rules_version: rules.version(),
             browser: chromium.version().into(),
             cookie_mode: "third-party cookies allowed, as in a visitor's default browser (cookie_controls_mode 0)".into(),
             command_line: config.command_line.clone(),
@@ -89,11 +85,12 @@ pub async fn scan(
             chromium: &chromium,
             config,
             rules,
-            consent_rules,
+            documents: Default::default(),
         };
         for &mode in &config.modes {
             visits.crawl_site(site, index, mode, &mut site_report).await;
         }
+        visits.classify_pages(site, &mut site_report);
         site_report.consent = SiteConsent::from_pages(&site_report.pages);
         report.sites.push(site_report);
     }
@@ -109,11 +106,22 @@ pub async fn scan(
 struct Visits<'a> {
     chromium: &'a Chromium,
     config: &'a ScanConfig,
-    rules: &'a RuleSet,
-    consent_rules: &'a ConsentRules,
+    rules: &'a Rules,
+    /// `(url, html)` of every page of the current site that loaded, once per URL, for the classifier.
+    documents: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 impl Visits<'_> {
+    /// Classifies the site's pages together (boilerplate across pages, site-level specialty) and gives
+    /// every visit of a URL that URL's classification.
+    fn classify_pages(&self, site: &Site, out: &mut SiteReport) {
+        let documents = std::mem::take(&mut *self.documents.borrow_mut());
+        let results = classify::classify_site(&self.rules.medical, &site.name, &documents);
+        for page in out.pages.iter_mut() {
+            page.medical = results.iter().find(|c| c.url == page.url).cloned();
+        }
+    }
+
     /// Crawls one site in one consent mode, as one visitor: the first page is where the banner is looked
     /// at and, in `reject` and `accept`, clicked; the choice then holds for the rest of the crawl.
     async fn crawl_site(
@@ -139,14 +147,14 @@ impl Visits<'_> {
                 };
                 out.pages.push(PageReport::new(
                     &failed,
-                    detect::detect(&failed, self.rules, &site_domain),
+                    detect::detect(&failed, &self.rules.trackers, &site_domain),
                 ));
                 return;
             }
         };
         let choice = matches!(mode, ConsentMode::Accept | ConsentMode::Reject).then_some(mode);
-        let first_plan = ConsentPlan::new(self.consent_rules, choice);
-        let later_plan = ConsentPlan::quick_look(self.consent_rules);
+        let first_plan = ConsentPlan::new(&self.rules.consent, choice);
+        let later_plan = ConsentPlan::quick_look(&self.rules.consent);
         let mut queue: VecDeque<String> = VecDeque::from([normalise(&site.url)]);
         let mut seen: HashSet<String> = queue.iter().cloned().collect();
         let mut first: Option<Observation> = None;
@@ -183,7 +191,14 @@ impl Visits<'_> {
                     queue.push_back(link);
                 }
             }
-            let detections = detect::detect(&observation, self.rules, &site_domain);
+            let mut detections = detect::detect(&observation, &self.rules.trackers, &site_domain);
+            classify::annotate_health_terms(&self.rules.medical, &mut detections);
+            if let (None, Some(html)) = (&observation.error, &observation.html) {
+                let mut documents = self.documents.borrow_mut();
+                if !documents.iter().any(|(u, _)| *u == url) {
+                    documents.push((url.clone(), html.clone()));
+                }
+            }
             out.pages.push(PageReport::new(&observation, detections));
             if first.is_none() {
                 first = Some(observation);

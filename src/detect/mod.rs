@@ -88,6 +88,8 @@ pub struct TrackerRequest {
     pub cookies_sent: Vec<String>,
     /// What the vendor received, decoded.
     pub received: Received,
+    /// Health terms (medical lexicon) in what the vendor received: page URL, referrer, title, event data.
+    pub health_terms: Vec<String>,
 }
 
 /// What a vendor received in one request, by the rule's field map.
@@ -307,6 +309,7 @@ fn describe_request(request: &ObservedRequest, endpoint: Option<&Endpoint>) -> T
         referer_header: request.header("referer").map(str::to_string),
         cookies_sent,
         received,
+        health_terms: Vec::new(),
     }
 }
 

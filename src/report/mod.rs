@@ -196,6 +196,8 @@ pub struct PageReport {
     pub screenshot: Option<String>,
     /// Number of requests the page made.
     pub requests_total: usize,
+    /// Whether the page reveals something about a visitor's health, with the evidence.
+    pub medical: Option<crate::classify::Classification>,
     /// When the consent choice came into force (ms after the visit started; 0 when made on an earlier page).
     pub choice_at_ms: Option<u64>,
     /// The consent banner as this visit saw it (first page of each mode, and later pages where it was looked for).
@@ -226,6 +228,7 @@ impl PageReport {
             duration_ms: observation.duration_ms,
             screenshot: observation.screenshot.clone(),
             requests_total: observation.requests.len(),
+            medical: None,
             choice_at_ms: observation.choice_at_ms,
             consent: observation.consent.clone(),
             trackers: detections.trackers,

@@ -628,6 +628,52 @@ pub(crate) fn line_at(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
+/// Every rule set a scan uses: trackers, consent tools and the medical lexicon.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    /// Tracker vendors.
+    pub trackers: RuleSet,
+    /// Consent tools and banner words.
+    pub consent: consent::ConsentRules,
+    /// The medical lexicon.
+    pub medical: crate::classify::Lexicon,
+}
+
+impl Rules {
+    /// Loads all rule sets below `dir`; every problem in any of them is reported together.
+    pub fn load(dir: &Path) -> Result<Rules, RuleErrors> {
+        let (trackers, consent, medical) = (
+            RuleSet::load(dir),
+            consent::ConsentRules::load(dir),
+            crate::classify::Lexicon::load(dir),
+        );
+        match (trackers, consent, medical) {
+            (Ok(trackers), Ok(consent), Ok(medical)) => Ok(Rules {
+                trackers,
+                consent,
+                medical,
+            }),
+            (a, b, c) => Err(RuleErrors(
+                a.err()
+                    .into_iter()
+                    .chain(b.err())
+                    .chain(c.err())
+                    .flat_map(|e| e.0)
+                    .collect(),
+            )),
+        }
+    }
+
+    /// One version over all rule files.
+    pub fn version(&self) -> String {
+        combined_version(&[
+            self.trackers.version(),
+            &self.consent.version,
+            self.medical.version(),
+        ])
+    }
+}
+
 /// One version for several rule sets: a hash over their versions, in the same `sha256:` form.
 pub fn combined_version(versions: &[&str]) -> String {
     let mut hasher = Sha256::new();

@@ -11,7 +11,7 @@ use pixelaudit::fixtures::{FixtureServer, LoggedRequest};
 use pixelaudit::observe::ConsentMode;
 use pixelaudit::report::Report;
 use pixelaudit::rules::RuleSet;
-use pixelaudit::rules::consent::ConsentRules;
+use pixelaudit::rules::Rules;
 
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -21,8 +21,8 @@ pub fn rules() -> RuleSet {
     RuleSet::load(&repo().join("rules")).expect("the shipped rules load")
 }
 
-pub fn consent_rules() -> ConsentRules {
-    ConsentRules::load(&repo().join("rules")).expect("the shipped consent rules load")
+pub fn all_rules() -> Rules {
+    Rules::load(&repo().join("rules")).expect("the shipped rules load")
 }
 
 pub fn site(name: &str, url: &str) -> Site {
@@ -89,7 +89,7 @@ pub fn scan_fixture_sites_in_modes(
                 },
                 command_line: "cargo test".into(),
             };
-            let report = pixelaudit::crawl::scan(&config, &rules(), &consent_rules())
+            let report = pixelaudit::crawl::scan(&config, &all_rules())
                 .await
                 .expect("scan runs");
             ScanResult {
