@@ -135,6 +135,16 @@ def self_hosted_analytics(stats_host):
 </script>"""
 
 
+def server_side_tagging(host, measurement_id):
+    """GA4's payload format sent to the site's own subdomain: server-side tagging, hidden behind a first-party name."""
+    return f"""<script>
+  (function () {{
+    var q = new URLSearchParams({{ v: '2', tid: '{measurement_id}', cid: '555.666', en: 'page_view', dl: location.href, dt: document.title }});
+    navigator.sendBeacon('https://{host}/g/collect?' + q.toString());
+  }})();
+</script>"""
+
+
 def cdn_library():
     return '<script src="https://cdn.jsdelivr.net/npm/tiny-dom@1.2.0/tiny-dom.min.js"></script>'
 
@@ -237,6 +247,12 @@ site(
 site(
     "www.duinzorg-verzekeringen.nl", "Duinzorg Verzekeringen", "insurer",
     head=[clarity("duinzorg7"), bing_uet("187654321")],
+    body_end=[server_side_tagging("sst.duinzorg-verzekeringen.nl", "G-DUINZ01")],
+    extra_hosts={"sst.duinzorg-verzekeringen.nl": """# Server-side tagging on the site's own subdomain: GA4's format behind a first-party name.
+[[route]]
+path = "/g/collect"
+status = 204
+"""},
     pages=[
         page("/", "Duinzorg Verzekeringen", "Duinzorg: uw zorgverzekeraar aan de kust",
              ["Bekijk onze pakketten en vergoedingen.", "Volg ons ook op Facebook."], False,

@@ -7,6 +7,7 @@
 
 #![deny(missing_docs)]
 
+pub mod assess;
 pub mod browser;
 pub mod classify;
 pub mod crawl;

@@ -416,3 +416,62 @@ fn pages_are_classified_and_health_terms_found_in_what_trackers_received() {
         contact_ga.requests[0].health_terms
     );
 }
+
+#[test]
+fn every_demo_site_produces_exactly_its_expected_findings() {
+    assert_eq!(common::assert_expected_findings(demo()), 6);
+}
+
+#[test]
+fn a_finding_can_be_followed_to_the_request_it_cites() {
+    let result = demo();
+    let site = result
+        .report
+        .sites
+        .iter()
+        .find(|s| s.name == "Zilverpolis Zorgverzekering")
+        .unwrap();
+    let f10 = site
+        .findings
+        .iter()
+        .find(|f| f.id == "F10" && f.vendor.as_deref() == Some("meta"))
+        .unwrap();
+    assert_eq!(f10.severity, "critical");
+    assert!(
+        f10.explanation.nl.contains("/vergoedingen/ivf/") && f10.explanation.en.contains("Meta"),
+        "{:?}",
+        f10.explanation
+    );
+    assert!(f10.legal_basis.iter().any(|l| l.contains("art. 9")));
+    for occurrence in &f10.occurrences {
+        let page = site
+            .pages
+            .iter()
+            .find(|p| p.url == occurrence.page && p.mode == occurrence.mode)
+            .unwrap();
+        for cited in &occurrence.requests {
+            let found = page
+                .trackers
+                .iter()
+                .flat_map(|t| &t.requests)
+                .any(|r| format!("{} {}", r.method, r.url) == *cited);
+            assert!(
+                found,
+                "{cited} is not among the requests of {} ({:?})",
+                page.url, page.mode
+            );
+        }
+    }
+    assert_eq!(
+        site.summary.vendors_receiving_medical_pages,
+        vec!["google".to_string(), "meta".to_string()]
+    );
+    let clean = result
+        .report
+        .sites
+        .iter()
+        .find(|s| s.name == "Zorggroep Eemland")
+        .unwrap();
+    assert!(clean.findings.is_empty(), "{:?}", clean.findings);
+    assert!(result.report.not_assessed.iter().any(|n| n.id == "F13"));
+}

@@ -289,3 +289,8 @@ fn requests_in_every_mode_match_the_fixture_server_log() {
 fn the_consent_report_is_valid_against_the_schema() {
     common::assert_report_matches_schema(scan());
 }
+
+#[test]
+fn every_consent_site_produces_exactly_its_expected_findings() {
+    assert_eq!(common::assert_expected_findings(scan()), 13);
+}

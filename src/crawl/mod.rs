@@ -72,6 +72,10 @@ pub async fn scan(config: &ScanConfig, rules: &Rules) -> Result<Report, ScanErro
             finished_at: String::new(),
             map_hosts: config.browser.map_hosts.clone(),
         },
+        not_assessed: crate::assess::NOT_ASSESSED
+            .iter()
+            .map(|(id, reason)| report::NotAssessed { id: id.to_string(), reason: reason.to_string() })
+            .collect(),
         sites: Vec::new(),
     };
     for (index, site) in config.sites.iter().enumerate() {
@@ -79,6 +83,8 @@ pub async fn scan(config: &ScanConfig, rules: &Rules) -> Result<Report, ScanErro
             url: site.url.clone(),
             name: site.name.clone(),
             consent: SiteConsent::default(),
+            findings: Vec::new(),
+            summary: Default::default(),
             pages: Vec::new(),
         };
         let visits = Visits {
@@ -92,6 +98,9 @@ pub async fn scan(config: &ScanConfig, rules: &Rules) -> Result<Report, ScanErro
         }
         visits.classify_pages(site, &mut site_report);
         site_report.consent = SiteConsent::from_pages(&site_report.pages);
+        let (findings, summary) = crate::assess::assess(&site_report, rules);
+        site_report.findings = findings;
+        site_report.summary = summary;
         report.sites.push(site_report);
     }
     chromium.close().await;

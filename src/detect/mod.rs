@@ -30,6 +30,23 @@ pub struct Detections {
     pub storage: Vec<StorageFinding>,
     /// `Set-Cookie` headers the browser refused, with the reason.
     pub blocked_cookies: Vec<BlockedCookie>,
+    /// Tracker payloads sent to the site's own hosts (server-side tagging, CNAME cloaking).
+    pub disguised: Vec<DisguisedRequest>,
+}
+
+/// A request to a first-party host in a tracker vendor's payload format.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DisguisedRequest {
+    /// Whose format it is.
+    pub vendor: String,
+    /// The endpoint rule whose format it matches.
+    pub rule: String,
+    /// HTTP method.
+    pub method: String,
+    /// Full URL.
+    pub url: String,
+    /// Before or after the consent choice.
+    pub phase: Phase,
 }
 
 /// Whether something happened before or after the visitor's consent choice.
@@ -205,6 +222,29 @@ pub fn detect(observation: &Observation, rules: &RuleSet, site_domain: &str) -> 
                 vendor: rules
                     .vendor_for_storage_key(&s.key)
                     .map(|v| v.vendor.clone()),
+            })
+            .collect(),
+        disguised: observation
+            .requests
+            .iter()
+            .filter_map(|r| {
+                let url = url::Url::parse(&r.url).ok()?;
+                if registrable_domain(url.host_str()?) != site_domain
+                    || rules.match_url(&url).is_some()
+                {
+                    return None;
+                }
+                let hit = rules.match_payload_format(&url)?;
+                Some(DisguisedRequest {
+                    vendor: hit.vendor.vendor.clone(),
+                    rule: hit.rule_id(),
+                    method: r.method.clone(),
+                    url: r.url.clone(),
+                    phase: match observation.choice_at_ms {
+                        Some(at) if r.time_ms >= at => Phase::AfterChoice,
+                        _ => Phase::BeforeChoice,
+                    },
+                })
             })
             .collect(),
         blocked_cookies: observation

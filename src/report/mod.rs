@@ -23,8 +23,19 @@ pub struct Report {
     pub schema_version: String,
     /// What made the report.
     pub tool: ToolInfo,
+    /// Findings this release does not assess, with the reason.
+    pub not_assessed: Vec<NotAssessed>,
     /// One entry per site scanned.
     pub sites: Vec<SiteReport>,
+}
+
+/// A finding the report does not assess.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NotAssessed {
+    /// Finding id.
+    pub id: String,
+    /// Why not.
+    pub reason: String,
 }
 
 /// Tool, rules and browser versions, and when and how the scan ran.
@@ -59,6 +70,10 @@ pub struct SiteReport {
     pub name: String,
     /// The consent banner: what it offers and what clicking it did, over all modes.
     pub consent: SiteConsent,
+    /// Likely violations, most severe first.
+    pub findings: Vec<crate::assess::Finding>,
+    /// Findings in numbers.
+    pub summary: crate::assess::SiteSummary,
     /// Every visit, failed ones included.
     pub pages: Vec<PageReport>,
 }
@@ -72,6 +87,8 @@ pub struct SiteConsent {
     pub detected_by: Option<String>,
     /// Whether a banner was shown.
     pub banner_found: bool,
+    /// The banner's text, shortened.
+    pub banner_text: Option<String>,
     /// Controls on the first layer.
     pub first_layer: FirstLayerControls,
     /// The clicks made, one per clicking mode.
@@ -139,6 +156,7 @@ impl SiteConsent {
         if seen.banner_found && !self.banner_found {
             self.banner_found = true;
             self.first_layer = seen.first_layer.clone();
+            self.banner_text = seen.banner_text.clone();
             self.pre_ticked = seen.pre_ticked.clone();
         }
         if let Some(problem) = &seen.problem {
@@ -212,6 +230,8 @@ pub struct PageReport {
     pub storage: Vec<StorageFinding>,
     /// Cookies the browser refused.
     pub blocked_cookies: Vec<BlockedCookie>,
+    /// Tracker payloads sent to the site's own hosts.
+    pub disguised: Vec<crate::detect::DisguisedRequest>,
 }
 
 impl PageReport {
@@ -236,6 +256,7 @@ impl PageReport {
             social_plugins: detections.social_plugins,
             storage: detections.storage,
             blocked_cookies: detections.blocked_cookies,
+            disguised: detections.disguised,
         }
     }
 }

@@ -79,6 +79,10 @@ pub struct Endpoint {
     /// Example URLs that must match this endpoint (checked by `rules check` and the tests).
     #[serde(default)]
     pub examples: Vec<String>,
+    /// Query parameters that, all present on a matching path, give the vendor's payload format away even on
+    /// the site's own host (server-side tagging, CNAME cloaking).
+    #[serde(default)]
+    pub first_party_params: Vec<String>,
 }
 
 fn default_kind() -> String {
@@ -165,6 +169,8 @@ pub struct RuleSet {
     cookie_prefixes: Vec<(String, usize)>,
     storage_keys: HashMap<String, usize>,
     storage_prefixes: Vec<(String, usize)>,
+    /// (vendor, endpoint) pairs with a first-party payload signature.
+    signatures: Vec<(usize, usize)>,
     version: String,
 }
 
@@ -297,11 +303,17 @@ impl RuleSet {
             cookie_prefixes: Vec::new(),
             storage_keys: HashMap::new(),
             storage_prefixes: Vec::new(),
+            signatures: Vec::new(),
             version,
         };
         let mut claimed: HashMap<String, String> = HashMap::new();
         let mut rule_ids: HashMap<String, String> = HashMap::new();
         for (i, v) in set.vendors.iter().enumerate() {
+            for (j, e) in v.endpoints.iter().enumerate() {
+                if !e.first_party_params.is_empty() {
+                    set.signatures.push((i, j));
+                }
+            }
             let (file, text) = &texts[i];
             for host in &v.hosts {
                 let bare = host.trim_start_matches("*.");
@@ -409,6 +421,24 @@ impl RuleSet {
                 && (e.paths.is_empty() || e.paths.iter().any(|p| wildcard_matches(p, path)))
         });
         Some(RequestMatch { vendor, endpoint })
+    }
+
+    /// A vendor's payload format on any host: the endpoint whose path matches and whose first-party
+    /// parameters are all in the query. A short list of signatures, not the whole rule set.
+    pub fn match_payload_format(&self, url: &url::Url) -> Option<RequestMatch<'_>> {
+        let keys: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        self.signatures.iter().find_map(|&(v, e)| {
+            let endpoint = &self.vendors[v].endpoints[e];
+            let path_ok = endpoint
+                .paths
+                .iter()
+                .any(|p| wildcard_matches(p, url.path()));
+            let params_ok = endpoint.first_party_params.iter().all(|p| keys.contains(p));
+            (path_ok && params_ok).then(|| RequestMatch {
+                vendor: &self.vendors[v],
+                endpoint: Some(endpoint),
+            })
+        })
     }
 
     /// The vendor whose rules name this cookie.
@@ -637,27 +667,32 @@ pub struct Rules {
     pub consent: consent::ConsentRules,
     /// The medical lexicon.
     pub medical: crate::classify::Lexicon,
+    /// The findings catalogue.
+    pub findings: crate::assess::Catalogue,
 }
 
 impl Rules {
     /// Loads all rule sets below `dir`; every problem in any of them is reported together.
     pub fn load(dir: &Path) -> Result<Rules, RuleErrors> {
-        let (trackers, consent, medical) = (
+        let (trackers, consent, medical, findings) = (
             RuleSet::load(dir),
             consent::ConsentRules::load(dir),
             crate::classify::Lexicon::load(dir),
+            crate::assess::Catalogue::load(dir),
         );
-        match (trackers, consent, medical) {
-            (Ok(trackers), Ok(consent), Ok(medical)) => Ok(Rules {
+        match (trackers, consent, medical, findings) {
+            (Ok(trackers), Ok(consent), Ok(medical), Ok(findings)) => Ok(Rules {
                 trackers,
                 consent,
                 medical,
+                findings,
             }),
-            (a, b, c) => Err(RuleErrors(
+            (a, b, c, d) => Err(RuleErrors(
                 a.err()
                     .into_iter()
                     .chain(b.err())
                     .chain(c.err())
+                    .chain(d.err())
                     .flat_map(|e| e.0)
                     .collect(),
             )),

@@ -188,3 +188,47 @@ pub fn assert_report_matches_schema(result: &ScanResult) {
         errors.join("\n")
     );
 }
+
+/// Asserts that every site of the scan that has a `fixtures/expected/<host>.toml` produced exactly the
+/// findings listed there: a missing finding and an unexpected one both fail. Returns how many sites were checked.
+pub fn assert_expected_findings(result: &ScanResult) -> usize {
+    #[derive(serde::Deserialize)]
+    struct Expected {
+        findings: Vec<String>,
+    }
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for site in &result.report.sites {
+        let host = url::Url::parse(&site.url)
+            .unwrap()
+            .host_str()
+            .unwrap()
+            .to_string();
+        let path = repo()
+            .join("fixtures/expected")
+            .join(format!("{host}.toml"));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let expected: Expected = toml::from_str(&text).unwrap();
+        let expected: std::collections::BTreeSet<String> = expected.findings.into_iter().collect();
+        let actual: std::collections::BTreeSet<String> = site
+            .findings
+            .iter()
+            .map(|f| format!("{} {}", f.id, f.vendor.as_deref().unwrap_or("-")))
+            .collect();
+        for missing in expected.difference(&actual) {
+            problems.push(format!("{host}: expected {missing}, not found"));
+        }
+        for extra in actual.difference(&expected) {
+            problems.push(format!("{host}: unexpected {extra}"));
+        }
+        checked += 1;
+    }
+    assert!(
+        problems.is_empty(),
+        "findings differ from fixtures/expected:\n{}",
+        problems.join("\n")
+    );
+    checked
+}
