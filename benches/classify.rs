@@ -45,6 +45,16 @@ fn classify(c: &mut Criterion) {
     group.bench_function("page_50kb", |b| {
         b.iter(|| classify_html(&lexicon, url, &html).is_medical)
     });
+    // The parts: text extraction, language detection, and the lexicon pass over the body.
+    group.bench_function("extract_50kb", |b| {
+        b.iter(|| pixelaudit::classify::extract(url, &html).body.len())
+    });
+    let text = pixelaudit::classify::extract(url, &html);
+    group.bench_function("language", |b| {
+        b.iter(|| pixelaudit::classify::language(&text).len())
+    });
+    let body = text.body.to_lowercase();
+    group.bench_function("lexicon_body", |b| b.iter(|| lexicon.find(&body).len()));
     group.finish();
 }
 

@@ -208,6 +208,7 @@ impl Lexicon {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|e| {
                 RuleErrors(vec![RuleError {
@@ -253,10 +254,11 @@ impl Lexicon {
         &self.languages
     }
 
-    /// Every term in `text` (which must already be lower-case), in one pass over all forms.
+    /// Every distinct term in `text` (which must already be lower-case), in one pass over all forms.
+    /// A term repeated in the text is reported once.
     pub fn find(&self, text: &str) -> Vec<Hit> {
         let bytes = text.as_bytes();
-        let mut terms: Vec<(usize, usize, Hit)> = Vec::new();
+        let mut terms: Vec<(usize, usize, usize)> = Vec::new();
         let mut cancelled: Vec<(usize, usize)> = Vec::new();
         for m in self.automaton.find_overlapping_iter(text) {
             let (start, end) = (m.start(), m.end());
@@ -271,37 +273,32 @@ impl Lexicon {
                 PatternKind::Term { concept, prefix } => {
                     if left_ok && (right_ok || *prefix) {
                         let word_end = if *prefix { word_end(text, end) } else { end };
-                        terms.push((
-                            start,
-                            word_end,
-                            Hit {
-                                term: text[start..word_end].to_string(),
-                                concept: *concept,
-                            },
-                        ));
+                        terms.push((start, word_end, *concept));
                     }
                 }
                 PatternKind::Ending { concept } => {
                     // A compound: the ending closes a longer word (borstkanker, angststoornis).
                     let word_start = word_start(text, start);
                     if right_ok && start - word_start >= 3 {
-                        terms.push((
-                            word_start,
-                            end,
-                            Hit {
-                                term: text[word_start..end].to_string(),
-                                concept: *concept,
-                            },
-                        ));
+                        terms.push((word_start, end, *concept));
                     }
                 }
             }
         }
-        terms
-            .into_iter()
-            .filter(|(s, e, _)| !cancelled.iter().any(|(cs, ce)| cs <= s && e <= ce))
-            .map(|(_, _, h)| h)
-            .collect()
+        let mut hits: Vec<Hit> = Vec::new();
+        for (s, e, concept) in terms {
+            if cancelled.iter().any(|(cs, ce)| *cs <= s && e <= *ce) {
+                continue;
+            }
+            let term = &text[s..e];
+            if !hits.iter().any(|h| h.concept == concept && h.term == term) {
+                hits.push(Hit {
+                    term: term.to_string(),
+                    concept,
+                });
+            }
+        }
+        hits
     }
 }
 

@@ -87,8 +87,15 @@ const MEDICAL_TYPES: &[&str] = &[
 /// Language of a text (ISO 639-1), falling back on the page's `lang` attribute, then Dutch.
 pub fn language(text: &PageText) -> String {
     let sample: String = [text.title.as_str(), text.h1.as_str(), text.body.as_str()].join(" ");
-    let sample: String = sample.chars().take(4000).collect();
-    let detected = whatlang::detect(&sample)
+    let sample: String = sample.chars().take(1000).collect();
+    let detector = whatlang::Detector::with_allowlist(vec![
+        whatlang::Lang::Nld,
+        whatlang::Lang::Eng,
+        whatlang::Lang::Deu,
+        whatlang::Lang::Fra,
+    ]);
+    let detected = detector
+        .detect(&sample)
         .filter(|i| i.is_reliable() || sample.len() > 200)
         .and_then(|i| match i.lang() {
             whatlang::Lang::Nld => Some("nl"),
@@ -125,7 +132,10 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
         };
         let lower = text.to_lowercase();
         let mut seen_concepts = BTreeSet::new();
-        for hit in lexicon.find(&lower) {
+        let mut hits = lexicon.find(&lower);
+        // Where several languages know a term (URL words), the page's own language names it.
+        hits.sort_by_key(|h| lexicon.concept(h.concept).lang != language);
+        for hit in hits {
             let concept = lexicon.concept(hit.concept);
             // URL words are often another language ("/treatments/") and carry no sentence to detect.
             if *field != "url" && !in_language(&concept.lang) {
@@ -269,7 +279,13 @@ fn site_specialty(
         home.map(|h| h.h1.as_str()).unwrap_or("")
     )
     .to_lowercase();
-    lexicon.find(&identity).into_iter().find_map(|hit| {
+    let language = results
+        .first()
+        .map(|r| r.language.clone())
+        .unwrap_or_default();
+    let mut hits = lexicon.find(&identity);
+    hits.sort_by_key(|h| lexicon.concept(h.concept).lang != language);
+    hits.into_iter().find_map(|hit| {
         let c = lexicon.concept(hit.concept);
         matches!(c.tier, Tier::Strong | Tier::Care).then(|| Evidence {
             term: hit.term,

@@ -169,6 +169,8 @@ pub fn extract(url: &str, html: &str) -> PageText {
                 continue;
             }
             let attrs = &body[name_end..];
+            let lower_attrs = attrs.to_ascii_lowercase();
+            let attr = |name: &str| attr_in(attrs, &lower_attrs, name);
             if closing {
                 if let Some(pos) = hidden.iter().rposition(|n| *n == name) {
                     hidden.truncate(pos);
@@ -188,18 +190,18 @@ pub fn extract(url: &str, html: &str) -> PageText {
             }
             let self_closing = tag.ends_with('/') || VOID.contains(&name.as_str());
             if name == "html" {
-                out.html_lang = attr(attrs, "lang").map(|l| l.to_ascii_lowercase());
+                out.html_lang = attr("lang").map(|l| l.to_ascii_lowercase());
             }
             if name == "meta" {
-                let key = attr(attrs, "name")
-                    .or_else(|| attr(attrs, "property"))
+                let key = attr("name")
+                    .or_else(|| attr("property"))
                     .unwrap_or_default()
                     .to_ascii_lowercase();
                 if (key == "description" || key == "og:description") && out.description.is_empty() {
-                    out.description = decode_entities(&attr(attrs, "content").unwrap_or_default());
+                    out.description = decode_entities(&attr("content").unwrap_or_default());
                 }
             }
-            if let Some(t) = attr(attrs, "itemtype") {
+            if let Some(t) = attr("itemtype") {
                 out.schema_types.extend(schema_type_names(&t));
             }
             if self_closing {
@@ -213,15 +215,14 @@ pub fn extract(url: &str, html: &str) -> PageText {
                 continue;
             }
             let is_json_ld = name == "script"
-                && attr(attrs, "type")
-                    .is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"));
+                && attr("type").is_some_and(|t| t.eq_ignore_ascii_case("application/ld+json"));
             if is_json_ld {
                 captures.push((name, Capture::JsonLd));
                 continue;
             }
-            let marked = marker_of(attrs);
+            let marked = marker_of(&lower_attrs);
             let breadcrumb = marked.as_deref() == Some("breadcrumb")
-                || attr(attrs, "aria-label").is_some_and(|l| {
+                || attr("aria-label").is_some_and(|l| {
                     l.to_ascii_lowercase().contains("breadcrumb")
                         || l.to_ascii_lowercase().contains("kruimel")
                 });
@@ -234,7 +235,7 @@ pub fn extract(url: &str, html: &str) -> PageText {
                 || marked.as_deref() == Some("skip")
                 || attrs.contains("aria-hidden=\"true\"")
                 || matches!(
-                    attr(attrs, "role").as_deref(),
+                    attr("role").as_deref(),
                     Some(
                         "navigation" | "banner" | "contentinfo" | "menu" | "dialog" | "alertdialog"
                     )
@@ -346,11 +347,10 @@ fn push_break(main: &mut String, outside: &mut String, in_main: bool) {
 }
 
 /// `Some("breadcrumb")` or `Some("skip")` when an element's id or class marks it.
-fn marker_of(attrs: &str) -> Option<String> {
-    let lower = attrs.to_ascii_lowercase();
+fn marker_of(lower: &str) -> Option<String> {
     let names: String = ["id", "class"]
         .iter()
-        .filter_map(|a| attr(&lower, a))
+        .filter_map(|a| attr_in(lower, lower, a))
         .collect::<Vec<_>>()
         .join(" ");
     if names.is_empty() {
@@ -371,9 +371,11 @@ fn marker_of(attrs: &str) -> Option<String> {
         .then(|| "skip".into())
 }
 
-/// The value of an attribute in a tag's attribute text.
-fn attr(attrs: &str, name: &str) -> Option<String> {
-    let lower = attrs.to_ascii_lowercase();
+/// The value of an attribute in a tag's attribute text; `lower` is that text lower-cased, made once per tag.
+fn attr_in(attrs: &str, lower: &str, name: &str) -> Option<String> {
+    if !lower.contains(name) {
+        return None;
+    }
     let mut from = 0;
     while let Some(pos) = lower[from..].find(name) {
         let at = from + pos;
