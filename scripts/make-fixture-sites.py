@@ -145,6 +145,21 @@ def server_side_tagging(host, measurement_id):
 </script>"""
 
 
+def contact_form():
+    return """<form class="contactformulier" action="/contact/verstuurd/" method="post">
+  <label>Naam <input type="text" name="naam"></label>
+  <label>E-mail <input type="email" name="email"></label>
+  <label>Telefoon <input type="tel" name="telefoon"></label>
+  <label>Geboortedatum <input type="date" name="geboortedatum"></label>
+  <label>Uw vraag <textarea name="vraag"></textarea></label>
+  <button type="submit">Versturen</button>
+</form>"""
+
+
+def search_form():
+    return '<form role="search" action="/zoeken/" method="get"><input type="search" name="q" aria-label="Zoeken"><button>Zoek</button></form>'
+
+
 def cdn_library():
     return '<script src="https://cdn.jsdelivr.net/npm/tiny-dom@1.2.0/tiny-dom.min.js"></script>'
 
@@ -167,16 +182,16 @@ def site(host, name, kind, pages, head=(), body_end=(), static_host=None, extra_
                       static_host=static_host, extra_hosts=extra_hosts or {}))
 
 
-def page(path, title, h1, paragraphs, medical, head=(), body_end=()):
+def page(path, title, h1, paragraphs, medical, head=(), body_end=(), hidden=False):
     return dict(path=path, title=title, h1=h1, paragraphs=paragraphs, medical=medical,
-                head=list(head), body_end=list(body_end))
+                head=list(head), body_end=list(body_end), hidden=hidden)
 
 
 site(
     "www.zilverpolis.nl", "Zilverpolis Zorgverzekering", "insurer",
     static_host="static.zilverpolis.nl",
     head=[cdn_library(), '<link rel="stylesheet" href="https://static.zilverpolis.nl/css/site.css">'],
-    body_end=[gtag("G-ZILVER0001"), '<script src="https://static.zilverpolis.nl/js/menu.js"></script>'],
+    body_end=[gtag("G-ZILVER0001"), '<script src="https://static.zilverpolis.nl/js/menu.js"></script>', search_form()],
     pages=[
         page("/", "Zilverpolis Zorgverzekering | Zorg die bij u past", "Zorgverzekering voor heel Nederland",
              ["Kies de basisverzekering en aanvullende pakketten die bij u passen.",
@@ -197,6 +212,9 @@ site(
         page("/contact/", "Contact | Zilverpolis", "Contact met Zilverpolis",
              ["Bel ons op werkdagen van 8.00 tot 20.00 uur.", "Of stuur ons een bericht via Mijn Zilverpolis."], False,
              head=[meta_pixel("112233445566778")]),
+        page("/zoeken/", "Zoeken | Zilverpolis", "Zoekresultaten",
+             ["Resultaten voor uw zoekopdracht.", "Niet gevonden wat u zocht? Neem contact met ons op."], False,
+             head=[meta_pixel("112233445566778", ("Search", {"search_string": "@QUERY@"}))], hidden=True),
     ],
 )
 
@@ -290,7 +308,7 @@ site(
              head=[meta_pixel("998877665544332")]),
         page("/contact/", "Contact | Fertiliteitskliniek Noorderlicht", "Contact",
              ["U vindt ons naast het station.", "Bel voor een afspraak met het secretariaat."], True,
-             head=[meta_pixel("998877665544332")]),
+             head=[meta_pixel("998877665544332")], body_end=[contact_form()]),
     ],
 )
 
@@ -326,11 +344,12 @@ header a,footer a{color:#fff;margin-right:16px}main{padding:24px;max-width:760px
 
 def render(s, p):
     nav = "\n".join(
-        f'      <a href="{q["path"]}">{html.escape(q["h1"])}</a>' for q in s["pages"]
+        f'      <a href="{q["path"]}">{html.escape(q["h1"])}</a>' for q in s["pages"] if not q.get("hidden")
     )
     paragraphs = "\n".join(f"    <p>{html.escape(t)}</p>" for t in p["paragraphs"])
     head = "\n".join(s["head"] + p["head"])
     body_end = "\n".join(p["body_end"] + s["body_end"])
+    head = head.replace("'@QUERY@'", "new URLSearchParams(location.search).get('q') || ''")
     return f"""<!doctype html>
 <html lang="nl">
 <head>

@@ -54,6 +54,14 @@ pub struct Observation {
     pub html: Option<String>,
     /// Links found on the page (absolute URLs with their anchor text).
     pub links: Vec<Link>,
+    /// The site search form, if the page has one (GET forms only).
+    pub search_form: Option<SearchForm>,
+    /// The `lang` attribute of the document.
+    pub lang: Option<String>,
+    /// Test values the visit typed into the page's forms (never submitted).
+    pub form_values: Vec<String>,
+    /// The health term this visit searched the site for, when it is a site-search visit.
+    pub search_term: Option<String>,
     /// Every network request made while the page was open.
     pub requests: Vec<ObservedRequest>,
     /// Cookies set by responses (`Set-Cookie`), including those the browser blocked.
@@ -160,6 +168,15 @@ pub struct ConsentClick {
     pub choice_stored: Vec<String>,
     /// What went wrong, if anything.
     pub problem: Option<String>,
+}
+
+/// A site search form.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SearchForm {
+    /// Absolute URL the form submits to.
+    pub action: String,
+    /// Name of the query field.
+    pub param: String,
 }
 
 /// A link on a page.

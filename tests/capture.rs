@@ -473,5 +473,81 @@ fn a_finding_can_be_followed_to_the_request_it_cites() {
         .find(|s| s.name == "Zorggroep Eemland")
         .unwrap();
     assert!(clean.findings.is_empty(), "{:?}", clean.findings);
-    assert!(result.report.not_assessed.iter().any(|n| n.id == "F13"));
+    assert!(result.report.not_assessed.iter().any(|n| n.id == "F16"));
+    assert!(
+        !result
+            .report
+            .not_assessed
+            .iter()
+            .any(|n| n.id == "F13" || n.id == "F14")
+    );
+}
+
+#[test]
+fn typed_form_values_and_site_searches_are_found_in_what_trackers_received() {
+    let result = demo();
+    let clinic = result
+        .report
+        .sites
+        .iter()
+        .find(|s| s.name == "Fertiliteitskliniek Noorderlicht")
+        .unwrap();
+    let f13 = clinic
+        .findings
+        .iter()
+        .find(|f| f.id == "F13")
+        .expect("F13 on the clinic");
+    assert_eq!(f13.vendor.as_deref(), Some("meta"));
+    let detail = f13.occurrences[0].detail.clone().unwrap_or_default();
+    assert!(
+        detail.contains("\"pixelaudit.test@example.nl\" as SHA-256"),
+        "{detail}"
+    );
+    assert!(detail.contains("\"06-12345678\" as SHA-256"), "{detail}");
+    let contact = clinic
+        .pages
+        .iter()
+        .find(|p| p.url.ends_with("/contact/"))
+        .unwrap();
+    assert_eq!(contact.form_values.len(), 5, "{:?}", contact.form_values);
+    // Forms are never submitted.
+    assert!(
+        result
+            .log
+            .iter()
+            .all(|l| !l.path.starts_with("/contact/verstuurd"))
+    );
+
+    let insurer = result
+        .report
+        .sites
+        .iter()
+        .find(|s| s.name == "Zilverpolis Zorgverzekering")
+        .unwrap();
+    let search = insurer
+        .pages
+        .iter()
+        .find(|p| p.search_term.is_some())
+        .expect("a site-search visit");
+    assert_eq!(search.search_term.as_deref(), Some("depressie"));
+    assert!(
+        search.url.ends_with("/zoeken/?q=depressie"),
+        "{}",
+        search.url
+    );
+    let f14: Vec<_> = insurer
+        .findings
+        .iter()
+        .filter(|f| f.id == "F14")
+        .filter_map(|f| f.vendor.as_deref())
+        .collect();
+    assert_eq!(f14, vec!["google", "meta"]);
+    // Sites without a search form get no search visit.
+    let hospital = result
+        .report
+        .sites
+        .iter()
+        .find(|s| s.name == "Ziekenhuis Rijnoever")
+        .unwrap();
+    assert!(hospital.pages.iter().all(|p| p.search_term.is_none()));
 }

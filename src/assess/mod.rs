@@ -5,6 +5,7 @@
 //! One finding per (site, id, vendor), listing every page and mode where it occurred.
 
 mod catalogue;
+mod leak;
 
 use std::collections::BTreeMap;
 
@@ -23,8 +24,6 @@ pub const NOT_ASSESSED: &[(&str, &str)] = &[
         "F06",
         "legitimate-interest claims are not read from consent tools yet",
     ),
-    ("F13", "test values are not typed into forms yet"),
-    ("F14", "the site search is not exercised yet"),
     ("F16", "needs test credentials for a logged-in area"),
     ("F17", "cookie and privacy notices are not read yet"),
 ];
@@ -168,6 +167,7 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
                 );
             }
         }
+        leak_findings(&mut found, page);
         for d in &page.disguised {
             found.add(
                 "F18",
@@ -189,6 +189,53 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
     let findings = found.finish(site, catalogue);
     let summary = summarise(site, &findings);
     (findings, summary)
+}
+
+/// F13 and F14: typed form values or the searched health term in what a third party received.
+fn leak_findings(found: &mut Found, page: &PageReport) {
+    let needles: Vec<(String, Vec<String>)> = page
+        .form_values
+        .iter()
+        .map(|v| (v.clone(), leak::encodings(v)))
+        .collect();
+    for tracker in page.trackers.iter().filter(|t| t.third_party) {
+        for request in &tracker.requests {
+            let haystack = leak::haystack(request);
+            let leaked: Vec<String> = needles
+                .iter()
+                .filter_map(|(value, forms)| {
+                    forms
+                        .iter()
+                        .find(|f| haystack.contains(f.as_str()))
+                        .map(|f| leak::describe(value, f))
+                })
+                .collect();
+            if !leaked.is_empty() {
+                let o = occurrence(
+                    page,
+                    Some(request.phase),
+                    vec![format!("{} {}", request.method, request.url)],
+                    vec![],
+                    vec![],
+                    Some(leaked.join("; ")),
+                );
+                found.add("F13", Some(&tracker.vendor), Some(&tracker.rule), false, o);
+            }
+            if let Some(term) = &page.search_term
+                && leak::contains_term(&haystack, term)
+            {
+                let o = occurrence(
+                    page,
+                    Some(request.phase),
+                    vec![format!("{} {}", request.method, request.url)],
+                    vec![],
+                    vec![term.clone()],
+                    Some(format!("searched for \"{term}\"")),
+                );
+                found.add("F14", Some(&tracker.vendor), Some(&tracker.rule), false, o);
+            }
+        }
+    }
 }
 
 fn requests_findings(
@@ -535,6 +582,19 @@ impl<'c> Found<'c> {
             for t in occurrence.health_terms {
                 if !o.health_terms.contains(&t) {
                     o.health_terms.push(t);
+                }
+            }
+            if let Some(more) = occurrence.detail {
+                match &mut o.detail {
+                    Some(d) => {
+                        for part in more.split("; ") {
+                            if !d.split("; ").any(|p| p == part) {
+                                d.push_str("; ");
+                                d.push_str(part);
+                            }
+                        }
+                    }
+                    None => o.detail = Some(more),
                 }
             }
         }

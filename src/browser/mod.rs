@@ -11,6 +11,7 @@ mod content;
 mod cookies;
 mod frames;
 mod network;
+mod probe;
 mod raw;
 mod screenshot;
 mod storage;
@@ -351,6 +352,13 @@ impl Session<'_> {
                 observation.cookies_before_choice = seen.cookies_before_choice.clone();
             }
             observation.consent = Some(seen);
+        }
+        if loading != Loading::Failed {
+            let typed = probe::fill_forms(&visit).await;
+            if !typed.is_empty() {
+                wait_for_quiet(&visit, settle, quiet).await;
+            }
+            observation.form_values = typed;
         }
         for c in collectors.iter_mut() {
             let result =

@@ -164,10 +164,13 @@ impl Visits<'_> {
         let choice = matches!(mode, ConsentMode::Accept | ConsentMode::Reject).then_some(mode);
         let first_plan = ConsentPlan::new(&self.rules.consent, choice);
         let later_plan = ConsentPlan::quick_look(&self.rules.consent);
+        let mut first_choice: Option<(u64, Vec<String>)> = None;
         let mut queue: VecDeque<String> = VecDeque::from([normalise(&site.url)]);
         let mut seen: HashSet<String> = queue.iter().cloned().collect();
         let mut first: Option<Observation> = None;
         let mut visited = 0;
+        let mut search_form = None;
+        let mut search_lang = None;
         while let Some(url) = queue.pop_front() {
             if visited >= self.config.max_pages {
                 break;
@@ -195,6 +198,15 @@ impl Visits<'_> {
                 }
             }
             log_visit(site, visited, &observation);
+            if search_form.is_none() {
+                search_form = observation.search_form.clone().filter(|f| {
+                    url::Url::parse(&f.action)
+                        .ok()
+                        .and_then(|u| u.host_str().map(registrable_domain))
+                        .is_some_and(|d| d == site_domain)
+                });
+                search_lang = observation.lang.clone();
+            }
             for link in same_site_links(&observation, &site_domain) {
                 if seen.insert(link.clone()) {
                     queue.push_back(link);
@@ -210,10 +222,68 @@ impl Visits<'_> {
             }
             out.pages.push(PageReport::new(&observation, detections));
             if first.is_none() {
+                first_choice = observation
+                    .choice_at_ms
+                    .map(|at| (at, observation.cookies_before_choice.clone()));
                 first = Some(observation);
             }
         }
+        if let Some(form) = search_form {
+            self.search_site(
+                &session,
+                site,
+                site_index,
+                mode,
+                &form,
+                search_lang.as_deref(),
+                first_choice,
+                out,
+            )
+            .await;
+        }
         session.close().await;
+    }
+
+    /// Searches the site for a health term in its language, as a visitor would, and records the results
+    /// page as a visit of its own (finding F14 looks for the term in what trackers received).
+    #[allow(clippy::too_many_arguments)]
+    async fn search_site(
+        &self,
+        session: &crate::browser::Session<'_>,
+        site: &Site,
+        site_index: usize,
+        mode: ConsentMode,
+        form: &crate::observe::SearchForm,
+        lang: Option<&str>,
+        choice: Option<(u64, Vec<String>)>,
+        out: &mut SiteReport,
+    ) {
+        let term = search_term_for(lang);
+        let Ok(mut url) = url::Url::parse(&form.action) else {
+            return;
+        };
+        url.query_pairs_mut().clear().append_pair(&form.param, term);
+        let evidence = self.config.out_dir.join("evidence");
+        let name = format!("site{:03}-{}-search", site_index + 1, mode.as_str());
+        let mut observation = session
+            .visit(url.as_str(), mode, Some((&evidence, &name)), None)
+            .await;
+        observation.search_term = Some(term.to_string());
+        if let Some((_, cookies)) = choice {
+            observation.choice_at_ms = Some(0);
+            observation.cookies_before_choice = cookies;
+        }
+        log_visit(site, 0, &observation);
+        let site_domain = site_domain(&site.url);
+        let mut detections = detect::detect(&observation, &self.rules.trackers, &site_domain);
+        classify::annotate_health_terms(&self.rules.medical, &mut detections);
+        if let (None, Some(html)) = (&observation.error, &observation.html) {
+            let mut documents = self.documents.borrow_mut();
+            if !documents.iter().any(|(u, _)| u == url.as_str()) {
+                documents.push((url.to_string(), html.clone()));
+            }
+        }
+        out.pages.push(PageReport::new(&observation, detections));
     }
 }
 
@@ -235,6 +305,18 @@ fn log_visit(site: &Site, n: usize, observation: &Observation) {
             observation.requests.len(),
             observation.duration_ms
         ),
+    }
+}
+
+/// The health term a site search uses, in the site's language.
+fn search_term_for(lang: Option<&str>) -> &'static str {
+    match lang
+        .map(|l| l.get(..2).unwrap_or(l).to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("en") | Some("de") => "depression",
+        Some("fr") => "dépression",
+        _ => "depressie",
     }
 }
 

@@ -214,6 +214,10 @@ pub struct PageReport {
     pub screenshot: Option<String>,
     /// Number of requests the page made.
     pub requests_total: usize,
+    /// Test values typed into the page's forms (never submitted).
+    pub form_values: Vec<String>,
+    /// The health term searched for, on a site-search visit.
+    pub search_term: Option<String>,
     /// Whether the page reveals something about a visitor's health, with the evidence.
     pub medical: Option<crate::classify::Classification>,
     /// When the consent choice came into force (ms after the visit started; 0 when made on an earlier page).
@@ -249,6 +253,8 @@ impl PageReport {
             screenshot: observation.screenshot.clone(),
             requests_total: observation.requests.len(),
             medical: None,
+            form_values: observation.form_values.clone(),
+            search_term: observation.search_term.clone(),
             choice_at_ms: observation.choice_at_ms,
             consent: observation.consent.clone(),
             trackers: detections.trackers,
