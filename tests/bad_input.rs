@@ -80,7 +80,13 @@ fn broken_sites_are_recorded_with_their_reason_and_the_other_pages_complete() {
         .unwrap();
     // Its five pages, and the visit that searches the site for a health term.
     assert_eq!(good.pages.len(), 6);
-    assert_eq!(good.pages.iter().filter(|p| p.search_term.is_some()).count(), 1);
+    assert_eq!(
+        good.pages
+            .iter()
+            .filter(|p| p.search_term.is_some())
+            .count(),
+        1
+    );
     assert!(
         good.pages
             .iter()
