@@ -57,6 +57,10 @@ impl NetworkActivity {
         self.in_flight.fetch_sub(1, Ordering::SeqCst);
         self.last_event_ms.store(now_ms, Ordering::SeqCst);
     }
+    /// Counts `now_ms` as activity: after the visit acts (a click, typing), quiet is measured from then.
+    pub fn touch(&self, now_ms: u64) {
+        self.last_event_ms.fetch_max(now_ms, Ordering::SeqCst);
+    }
     /// True when nothing is in flight and nothing happened for `quiet_ms`.
     pub fn is_quiet(&self, now_ms: u64, quiet_ms: u64) -> bool {
         self.in_flight.load(Ordering::SeqCst) <= 0

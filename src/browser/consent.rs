@@ -16,7 +16,7 @@ use super::cookies::read_jar;
 use super::frames::frame_tree;
 use super::raw::RawCommand;
 use super::screenshot::save_screenshot;
-use super::wait_for_quiet;
+use super::settle_after_action;
 use crate::observe::{ConsentClick, ConsentMode, ConsentObservation, Control};
 use crate::rules::consent::{ConsentRules, ConsentTool};
 use crate::rules::{host_matches, wildcard_matches};
@@ -166,8 +166,7 @@ pub async fn handle(
             return seen;
         }
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    wait_for_quiet(visit, settle, quiet).await;
+    settle_after_action(visit, settle, quiet).await;
 
     let state = evaluate(visit, place, &plan.expression("state", &tool_id, "")).await;
     let frame_gone = place.0.is_some() && state.is_none();

@@ -356,7 +356,7 @@ impl Session<'_> {
         if loading != Loading::Failed {
             let typed = probe::fill_forms(&visit).await;
             if !typed.is_empty() {
-                wait_for_quiet(&visit, settle, quiet).await;
+                settle_after_action(&visit, settle, quiet).await;
             }
             observation.form_values = typed;
         }
@@ -458,6 +458,13 @@ async fn navigate(
         ));
         Loading::Failed
     }
+}
+
+/// After the visit acted on the page (a consent click, typing into a form): the page's reaction may start
+/// a moment later, so the quiet period is counted from now.
+pub(crate) async fn settle_after_action(visit: &VisitContext, settle: Duration, quiet: Duration) {
+    visit.activity.touch(visit.elapsed_ms());
+    wait_for_quiet(visit, settle, quiet).await;
 }
 
 /// Waits until nothing is in flight and the network has been idle for `quiet`, at most `settle`.
