@@ -219,6 +219,8 @@ def kit_config(tool, spec):
 
 
 def main():
+    sites.write(os.path.join(ROOT, "_shared", "consent-kit.js"),
+                "/* pixelaudit fixture: the consent kit every fixture consent tool serves. */\n(" + KIT + ")(window.__pixelauditCmpConfig || {});\n")
     listed = []
     for tool, spec in TOOLS.items():
         host = spec["host"]
@@ -227,23 +229,19 @@ def main():
         meta = sites.meta_pixel(pixel)
         ga = sites.gtag("G-" + slug[:8].upper().replace("-", "") + "1")
         trackers = [meta, ga] if spec.get("unblocked") else [blocked(meta, "marketing"), blocked(ga, "statistics")]
-        kit_call = f"({KIT})({json.dumps(kit_config(tool, spec), ensure_ascii=False)});\n"
-        head = []
-        if spec["script"]:
-            # The consent tool's own script, served from its host (or the site's plug-in folder).
-            head.append(f'<script src="{html.escape(spec["script"])}"></script>')
-            path = spec["script"].split("://", 1)[1]
-            script_host, _, script_path = path.partition("/")
-            script_path = "/" + script_path.split("?")[0]
-            target = os.path.join(ROOT, script_host, script_path.lstrip("/"))
-            if script_host == "consent.trustarc.com":
-                target = os.path.join(ROOT, script_host, "notice.js")
-                sites.write(os.path.join(ROOT, script_host, "banner.html"), TRUSTARC_BANNER)
-                sites.write(os.path.join(ROOT, script_host, "_host.toml"),
-                            '[[route]]\npath = "/notice"\nbody = "file:notice.js"\ncontent_type = "application/javascript"\n')
-            sites.write(target, "/* pixelaudit fixture: " + spec["cfg"]["name"] + " stand-in. */\n" + kit_call)
-        else:
-            head.append("<script>\n" + kit_call + "</script>")
+        # The page names its tool's look and behaviour; the tool's script (one shared kit) does the rest.
+        config = json.dumps(kit_config(tool, spec), ensure_ascii=False).replace("</", "<\\/")
+        head = [f"<script>window.__pixelauditCmpConfig = {config};</script>"]
+        # The consent tool's own script, served from its host (or, for plug-ins and hand-written banners, the site's).
+        script = spec["script"] or f"https://{host}/js/cookie-banner.js"
+        head.append(f'<script src="{html.escape(script)}"></script>')
+        script_host, _, script_path = script.split("://", 1)[1].partition("/")
+        script_path = "/" + script_path.split("?")[0]
+        routes = [f'[[route]]\npath = "{script_path}"\nbody = "shared:consent-kit.js"\ncontent_type = "application/javascript"\n']
+        if script_host == "consent.trustarc.com":
+            sites.write(os.path.join(ROOT, script_host, "banner.html"), TRUSTARC_BANNER)
+        sites.write(os.path.join(ROOT, script_host, "_host.toml"),
+                    "# The consent tool's script: the shared fixture kit, configured by the page.\n" + "\n".join(routes))
         pages = [
             sites.page("/", spec["name"], spec["name"], ["Welkom. " + spec["note"] + ".", "Maak een afspraak of lees over onze behandelingen."], False),
             sites.page("/behandelingen/", "Behandelingen | " + spec["name"], "Onze behandelingen",

@@ -105,7 +105,7 @@ struct Route {
     path: String,
     #[serde(default)]
     status: Option<u16>,
-    /// `gif`, `empty`, `text:<body>`, `file:<name in this host's folder>`.
+    /// `gif`, `empty`, `text:<body>`, `file:<name in this host's folder>`, `shared:<name in _shared/>`.
     #[serde(default)]
     body: Option<String>,
     #[serde(default)]
@@ -210,8 +210,10 @@ pub fn host_names(root: &Path) -> Result<Vec<String>, FixtureError> {
     let mut names = Vec::new();
     for entry in std::fs::read_dir(root)? {
         let entry = entry?;
-        if entry.file_type()?.is_dir() {
-            names.push(entry.file_name().to_string_lossy().to_lowercase());
+        let name = entry.file_name().to_string_lossy().to_lowercase();
+        // Folders starting with '_' hold files several hosts serve, not a host.
+        if entry.file_type()?.is_dir() && !name.starts_with('_') {
+            names.push(name);
         }
     }
     names.sort();
@@ -395,6 +397,10 @@ impl Web {
                 other => {
                     if let Some(text) = other.strip_prefix("text:") {
                         (Bytes::from(text.to_string()), "text/plain".to_string())
+                    } else if let Some(file) = other.strip_prefix("shared:") {
+                        let path = self.root.join("_shared").join(file);
+                        let bytes = tokio::fs::read(&path).await.unwrap_or_default();
+                        (Bytes::from(bytes), content_type_for(&path).to_string())
                     } else if let Some(file) = other.strip_prefix("file:") {
                         let path = self.root.join(host).join(file);
                         let bytes = tokio::fs::read(&path).await.unwrap_or_default();
