@@ -313,6 +313,21 @@ site(
 )
 
 site(
+    "www.polisplein-west.nl", "Polisplein West", "insurer",
+    head=[meta_pixel("556677889900112")],
+    pages=[
+        page("/", "Polisplein West | Zorgverzekering", "Polisplein West",
+             ["Een eenvoudige zorgverzekering tegen een scherpe premie.", "Overstappen regelt u online."], False),
+        page("/premie/", "Premie 2026 | Polisplein West", "Premie 2026",
+             ["Bereken uw maandpremie en kies uw eigen risico.", "Betaal per maand of per jaar."], False),
+        page("/over-ons/", "Over ons | Polisplein West", "Over Polisplein West",
+             ["Wij zijn een coöperatie van verzekerden.", "Ons jaarverslag leest u hier."], False),
+        page("/contact/", "Contact | Polisplein West", "Contact",
+             ["Bel ons op werkdagen.", "Of mail ons via het formulier in Mijn omgeving."], False),
+    ],
+)
+
+site(
     "www.zorggroep-eemland.nl", "Zorggroep Eemland", "care-group",
     static_host="static.zorggroep-eemland.nl",
     head=[cdn_library(), '<link rel="stylesheet" href="https://static.zorggroep-eemland.nl/css/site.css">'],

@@ -8,12 +8,18 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use common::ScanResult;
+use pixelaudit::observe::ConsentMode;
 use pixelaudit::report::{PageReport, Report};
 
 fn demo() -> &'static ScanResult {
     static SCAN: OnceLock<ScanResult> = OnceLock::new();
     SCAN.get_or_init(|| {
-        common::scan_fixture_sites(common::demo_sites(), 10, Duration::from_secs(20))
+        common::scan_fixture_sites_in_modes(
+            common::demo_sites(),
+            10,
+            Duration::from_secs(20),
+            vec![ConsentMode::None, ConsentMode::Reject, ConsentMode::Accept],
+        )
     })
 }
 
@@ -27,7 +33,7 @@ fn pages(report: &Report) -> impl Iterator<Item = (&str, &PageReport)> {
 #[test]
 fn every_page_of_the_demo_sites_loads() {
     let result = demo();
-    assert_eq!(result.report.sites.len(), 6);
+    assert_eq!(result.report.sites.len(), 7);
     for (site, page) in pages(&result.report) {
         assert!(
             page.error.is_none(),
@@ -36,8 +42,13 @@ fn every_page_of_the_demo_sites_loads() {
             page.error
         );
     }
-    let visited: usize = result.report.sites.iter().map(|s| s.pages.len()).sum();
-    assert!(visited >= 29, "only {visited} pages visited");
+    let first_visits = pages(&result.report)
+        .filter(|(_, p)| p.mode == ConsentMode::None)
+        .count();
+    assert!(
+        first_visits >= 34,
+        "only {first_visits} pages visited as a new visitor"
+    );
 }
 
 #[test]
@@ -419,7 +430,7 @@ fn pages_are_classified_and_health_terms_found_in_what_trackers_received() {
 
 #[test]
 fn every_demo_site_produces_exactly_its_expected_findings() {
-    assert_eq!(common::assert_expected_findings(demo()), 6);
+    assert_eq!(common::assert_expected_findings(demo()), 7);
 }
 
 #[test]

@@ -88,7 +88,7 @@ impl Catalogue {
         }
         for n in 1..=18 {
             let id = format!("F{n:02}");
-            if !entries.contains_key(&id) && n != 6 {
+            if !entries.contains_key(&id) {
                 errors.push(RuleError {
                     file: file.clone(),
                     line: 0,
