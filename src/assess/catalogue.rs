@@ -44,6 +44,7 @@ pub struct Entry {
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     entries: BTreeMap<String, Entry>,
+    version: String,
 }
 
 impl Catalogue {
@@ -97,10 +98,19 @@ impl Catalogue {
             }
         }
         if errors.is_empty() {
-            Ok(Catalogue { entries })
+            let digest = <sha2::Sha256 as sha2::Digest>::digest(text.as_bytes());
+            Ok(Catalogue {
+                entries,
+                version: format!("sha256:{}", &hex::encode(digest)[..16]),
+            })
         } else {
             Err(RuleErrors(errors))
         }
+    }
+
+    /// Hash of `findings.toml`.
+    pub fn version(&self) -> &str {
+        &self.version
     }
 
     /// The entry for a finding id.

@@ -705,6 +705,7 @@ impl Rules {
             self.trackers.version(),
             &self.consent.version,
             self.medical.version(),
+            self.findings.version(),
         ])
     }
 }
