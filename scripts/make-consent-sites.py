@@ -2,7 +2,7 @@
 """Writes the fixture web's consent sites: one site per consent tool in rules/consent/, plus a site's own
 hand-written banner and two banners that cannot be handled. Each tool's banner mimics that tool's DOM
 structure (the ids and classes the real tool uses, which rules/consent/<tool>.toml names); the behaviour
-comes from scripts/consent_kit.js. Output is checked in; run again after a change:
+comes from fixtures/web/_shared/consent-kit.js, which every tool's script route serves. Output is checked in; run again after a change:
 
     python3 scripts/make-consent-sites.py
 """
@@ -17,7 +17,6 @@ ROOT = os.path.join(HERE, "..", "fixtures", "web")
 spec = importlib.util.spec_from_file_location("sites", os.path.join(HERE, "make-fixture-sites.py"))
 sites = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(sites)
-KIT = open(os.path.join(HERE, "consent_kit.js"), encoding="utf-8").read().strip()
 
 BUTTON = "padding:10px 18px;border:0;border-radius:4px;font-size:15px;cursor:pointer;margin:4px"
 PRIMARY = BUTTON + ";background:#1a6b3c;color:#fff"
@@ -219,8 +218,6 @@ def kit_config(tool, spec):
 
 
 def main():
-    sites.write(os.path.join(ROOT, "_shared", "consent-kit.js"),
-                "/* pixelaudit fixture: the consent kit every fixture consent tool serves. */\n(" + KIT + ")(window.__pixelauditCmpConfig || {});\n")
     listed = []
     for tool, spec in TOOLS.items():
         host = spec["host"]
