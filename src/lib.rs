@@ -1,12 +1,15 @@
 //! pixelaudit audits websites for tracking of health data.
 //!
-//! The pipeline runs one way: crawl → observe → detect → report. A scan ([`crawl::scan`]) visits each
-//! page in a real headless Chromium ([`browser`]), records what it saw as an [`observe::Observation`],
-//! matches the tracker rules in `rules/` against it ([`detect`]) and writes `report.json` ([`report`]).
+//! The pipeline runs one way: crawl → observe → store → detect → classify → assess → report. A scan
+//! ([`crawl::scan`]) visits each page in a real headless Chromium ([`browser`]), records what it saw as
+//! an [`observe::Observation`] in the scan store ([`store`]); [`analyse`] then matches the rules in
+//! `rules/` against the stored visits ([`detect`]), classifies the pages ([`classify`]), assesses the
+//! findings ([`assess`]), and [`report`] writes `report.json`.
 //! The fixture web ([`fixtures`]) stands in for the internet in tests and in `pixelaudit demo`.
 
 #![deny(missing_docs)]
 
+pub mod analyse;
 pub mod assess;
 pub mod browser;
 pub mod classify;
@@ -16,6 +19,7 @@ pub mod fixtures;
 pub mod observe;
 pub mod report;
 pub mod rules;
+pub mod store;
 
 /// The current UTC time as RFC 3339, as every timestamp in the output is written.
 pub fn now_rfc3339() -> String {

@@ -1,6 +1,5 @@
 //! The `pixelaudit` command line: wiring only; the work is in the library.
 
-use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -38,8 +37,11 @@ struct Cli {
 enum Command {
     /// Scan one or more sites: `pixelaudit scan https://www.example.nl --out reports/example`.
     Scan(ScanArgs),
-    /// Scan the bundled fixture web offline and write reports/demo/.
+    /// Scan the bundled fixture web offline (40 health insurers) and write reports/demo/.
     Demo(DemoArgs),
+    /// Re-render the report of a scan folder from its scan.sqlite; `--reassess` re-runs detection,
+    /// classification and assessment on the stored visits with the current rules.
+    Report(ReportArgs),
     /// Is a page medical? Classify a URL (fetched in Chromium) or an HTML or text file offline.
     Classify(ClassifyArgs),
     /// Check, list or explain the tracker rules.
@@ -57,6 +59,9 @@ struct ScanArgs {
     /// A CSV site list with `name,url[,sector]` rows.
     #[arg(long)]
     sites: Option<PathBuf>,
+    /// Continue the interrupted scan in this folder, with its own settings; finished visits are kept.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["urls", "sites"])]
+    resume: Option<PathBuf>,
     #[command(flatten)]
     common: CommonScanArgs,
 }
@@ -74,13 +79,37 @@ struct DemoArgs {
 }
 
 #[derive(Args)]
+struct ReportArgs {
+    /// The scan folder (holding scan.sqlite).
+    dir: PathBuf,
+    /// Re-run detection, classification and assessment with the current rules.
+    #[arg(long)]
+    reassess: bool,
+}
+
+#[derive(Args)]
 struct CommonScanArgs {
-    /// Output folder for report.json, evidence/ and manifest.sha256.
+    /// Output folder for report.json, scan.sqlite, evidence/ and manifest.sha256.
     #[arg(long, short)]
     out: Option<PathBuf>,
-    /// Most pages visited per site.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    max_pages: u32,
+    /// Most pages visited per site and consent mode [default: 30; demo: 4].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    max_pages: Option<u32>,
+    /// Most link hops from the start page.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
+    depth: u32,
+    /// Site × consent-mode crawls at once, each in its own tab of one Chromium [default: 2; demo: 4].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=32))]
+    concurrency: Option<u32>,
+    /// Least milliseconds between two page visits to one host [default: 500; demo: 0].
+    #[arg(long, value_name = "MS")]
+    delay_ms: Option<u64>,
+    /// Visit pages robots.txt disallows (for a regulator with a mandate); the report says so.
+    #[arg(long)]
+    ignore_robots: bool,
+    /// Replace Chromium by a fresh one after this many visits.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
+    restart_after: u32,
     /// Consent modes, each visited as a new visitor: `none` never touches the banner, `reject` and
     /// `accept` click it on the first page and keep that choice for the rest of the site.
     #[arg(long, value_delimiter = ',', default_value = "none,reject,accept")]
@@ -158,7 +187,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("PIXELAUDIT_LOG")
-                .unwrap_or_else(|_| "error".into()),
+                .unwrap_or_else(|_| "error,chromiumoxide=off".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -185,6 +214,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Classify(args) => classify_command(args, &rules_dir).await,
         Command::Scan(args) => {
             let rules = load_rules(&rules_dir)?;
+            if let Some(dir) = &args.resume {
+                let map_hosts = args.common.map_hosts.map(|a| a.to_string());
+                let report = crawl::resume(dir, map_hosts, command_line(), &rules).await?;
+                return finish(report, dir);
+            }
             let mut sites = Vec::new();
             for url in &args.urls {
                 sites.push(crawl::site_from_url(url)?);
@@ -200,8 +234,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .out
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("reports/scan"));
-            let config = scan_config(&args.common, sites, out, None)?;
+            let config = scan_config(&args.common, sites, out, None, 30, 500)?;
             finish(crawl::scan(&config, &rules).await?, &config.out_dir)
+        }
+        Command::Report(args) => {
+            let rules = load_rules(&rules_dir)?;
+            let report = crawl::rerender(&args.dir, &rules, args.reassess)?;
+            finish(report, &args.dir)
         }
         Command::Demo(args) => {
             let rules = load_rules(&rules_dir)?;
@@ -212,7 +251,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let list = args
                 .sites
                 .clone()
-                .unwrap_or_else(|| shipped("fixtures/sectors/demo.csv"));
+                .unwrap_or_else(|| shipped("fixtures/sectors/nl-insurers.csv"));
             let sites = read_sites(&list)?;
             let out = args
                 .common
@@ -232,7 +271,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "fixture web on https://{} (every host name mapped there)",
                 server.addr()
             );
-            let mut config = scan_config(&args.common, sites, out, Some(server.addr()))?;
+            // The fixture web is our own server on loopback: no politeness delay needed.
+            let mut config = scan_config(&args.common, sites, out, Some(server.addr()), 4, 0)?;
             config.browser.insecure = true;
             finish(crawl::scan(&config, &rules).await?, &config.out_dir)
         }
@@ -295,6 +335,8 @@ fn scan_config(
     sites: Vec<Site>,
     out_dir: PathBuf,
     fixture: Option<SocketAddr>,
+    default_max_pages: u32,
+    default_delay_ms: u64,
 ) -> anyhow::Result<ScanConfig> {
     let mut modes = Vec::new();
     for m in &common.consent {
@@ -306,11 +348,21 @@ fn scan_config(
         }
     }
     let map_hosts = fixture.or(common.map_hosts).map(|a| a.to_string());
+    if modes.is_empty() {
+        anyhow::bail!("--consent: give at least one mode (none, reject, accept)");
+    }
     Ok(ScanConfig {
         sites,
         out_dir,
-        max_pages: common.max_pages as usize,
+        max_pages: common.max_pages.unwrap_or(default_max_pages) as usize,
+        max_depth: common.depth as usize,
         modes,
+        concurrency: common
+            .concurrency
+            .unwrap_or(if fixture.is_some() { 4 } else { 2 }) as usize,
+        host_delay: Duration::from_millis(common.delay_ms.unwrap_or(default_delay_ms)),
+        ignore_robots: common.ignore_robots,
+        restart_after: common.restart_after as usize,
         browser: BrowserOptions {
             chrome: common.chrome.clone(),
             map_hosts,
@@ -398,19 +450,23 @@ async fn classify_command(args: ClassifyArgs, rules_dir: &Path) -> anyhow::Resul
         };
         classify::classify(&rules.medical, &site.url, &page)
     } else {
-        let chromium = Chromium::launch(BrowserOptions {
-            chrome: args.chrome.clone(),
-            map_hosts: args.map_hosts.map(|a| a.to_string()),
-            insecure: args.insecure,
-            ..BrowserOptions::default()
-        })
-        .await?;
+        let chromium = std::sync::Arc::new(
+            Chromium::launch(BrowserOptions {
+                chrome: args.chrome.clone(),
+                map_hosts: args.map_hosts.map(|a| a.to_string()),
+                insecure: args.insecure,
+                ..BrowserOptions::default()
+            })
+            .await?,
+        );
         let session = chromium.session().await?;
         let seen = session
             .visit(&site.url, ConsentMode::None, None, None)
             .await;
         session.close().await;
-        chromium.close().await;
+        if let Ok(chromium) = std::sync::Arc::try_unwrap(chromium) {
+            chromium.close().await;
+        }
         if let Some(e) = &seen.error
             && seen.html.is_none()
         {
@@ -454,41 +510,75 @@ async fn classify_command(args: ClassifyArgs, rules_dir: &Path) -> anyhow::Resul
 /// Prints the summary table and picks the exit code.
 fn finish(report: Report, out: &Path) -> anyhow::Result<ExitCode> {
     println!(
-        "{:<34} {:>5} {:>6} {:>9} {:>11}  vendors",
-        "site", "pages", "failed", "trackers", "3p cookies"
+        "{:<34} {:>5} {:>6} {:>7} {:>8} {:>4} {:>6} {:>7}  vendors receiving medical pages",
+        "site", "pages", "failed", "medical", "critical", "high", "medium", "low"
     );
+    let mut totals = [0usize; 7];
     for site in &report.sites {
         let failed = site.pages.iter().filter(|p| p.error.is_some()).count();
-        let vendors: BTreeSet<&str> = site
-            .pages
-            .iter()
-            .flat_map(|p| &p.trackers)
-            .filter(|t| t.third_party && t.category != "consent" && t.category != "functional")
-            .map(|t| t.vendor.as_str())
-            .collect();
-        let requests: usize = site
-            .pages
-            .iter()
-            .flat_map(|p| &p.trackers)
-            .filter(|t| t.third_party)
-            .map(|t| t.requests.len())
-            .sum();
-        let third_party_cookies: BTreeSet<(&str, &str)> = site
-            .pages
-            .iter()
-            .flat_map(|p| &p.cookies)
-            .filter(|c| c.third_party)
-            .map(|c| (c.domain.as_str(), c.name.as_str()))
-            .collect();
-        println!(
-            "{:<34} {:>5} {:>6} {:>9} {:>11}  {}",
-            truncate(&site.name, 34),
+        let by = |s: &str| {
+            site.summary
+                .findings_by_severity
+                .get(s)
+                .copied()
+                .unwrap_or(0)
+        };
+        let row = [
             site.pages.len(),
             failed,
-            requests,
-            third_party_cookies.len(),
-            vendors.into_iter().collect::<Vec<_>>().join(", ")
+            site.summary.medical_pages,
+            by("critical"),
+            by("high"),
+            by("medium"),
+            by("low"),
+        ];
+        for (t, v) in totals.iter_mut().zip(row) {
+            *t += v;
+        }
+        println!(
+            "{:<34} {:>5} {:>6} {:>7} {:>8} {:>4} {:>6} {:>7}  {}",
+            truncate(&site.name, 34),
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            row[5],
+            row[6],
+            site.summary.vendors_receiving_medical_pages.join(", ")
         );
+    }
+    println!(
+        "{:<34} {:>5} {:>6} {:>7} {:>8} {:>4} {:>6} {:>7}",
+        format!("total: {} sites", report.sites.len()),
+        totals[0],
+        totals[1],
+        totals[2],
+        totals[3],
+        totals[4],
+        totals[5],
+        totals[6]
+    );
+    let sector = &report.sector;
+    println!(
+        "\n{} of {} sites have findings, {} critical.",
+        sector.sites_with_findings, sector.sites, sector.sites_with_critical_findings
+    );
+    if !sector.vendors.is_empty() {
+        println!(
+            "{:<20} {:>6} {:>14} {:>16} {:>13}",
+            "vendor", "sites", "medical pages", "without consent", "after reject"
+        );
+        for v in &sector.vendors {
+            println!(
+                "{:<20} {:>6} {:>14} {:>16} {:>13}",
+                v.vendor,
+                v.sites,
+                v.sites_on_medical_pages,
+                v.sites_without_consent,
+                v.sites_after_reject
+            );
+        }
     }
     println!("report: {}", out.join("report.json").display());
     Ok(if report.failed_pages() > 0 {

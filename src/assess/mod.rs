@@ -650,7 +650,8 @@ fn summarise(site: &SiteReport, findings: &[Finding]) -> SiteSummary {
     let mut medical: Vec<&str> = site
         .pages
         .iter()
-        .filter(|p| p.medical.as_ref().is_some_and(|m| m.is_medical))
+        // A site-search results page is pixelaudit's own probe (F14), not one of the site's pages.
+        .filter(|p| p.search_term.is_none() && p.medical.as_ref().is_some_and(|m| m.is_medical))
         .map(|p| p.url.as_str())
         .collect();
     medical.sort();
@@ -666,5 +667,79 @@ fn summarise(site: &SiteReport, findings: &[Finding]) -> SiteSummary {
         findings_by_severity: by_severity,
         medical_pages: medical.len(),
         vendors_receiving_medical_pages: vendors,
+    }
+}
+
+/// A sector in numbers: how many of the scanned sites each tracking vendor was found on, and on how many
+/// it received a medical page — the counts of the NOS investigation (18 of 40 insurers ran the Meta pixel,
+/// 11 of them on medical pages).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SectorSummary {
+    /// Sites scanned (with at least one visit).
+    pub sites: usize,
+    /// Sites with at least one finding.
+    pub sites_with_findings: usize,
+    /// Sites with at least one critical finding.
+    pub sites_with_critical_findings: usize,
+    /// Per tracking vendor, most widespread first.
+    pub vendors: Vec<VendorReach>,
+}
+
+/// One vendor's reach in a sector.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct VendorReach {
+    /// Vendor slug.
+    pub vendor: String,
+    /// Sites where the vendor received a tracking request (any page, any consent mode).
+    pub sites: usize,
+    /// Sites where it received a request from one of the site's medical pages (site-search visits
+    /// not counted: they are F14).
+    pub sites_on_medical_pages: usize,
+    /// Sites where it received a request before any consent (the `none` visitor).
+    pub sites_without_consent: usize,
+    /// Sites where it received a request after the visitor rejected.
+    pub sites_after_reject: usize,
+}
+
+/// Counts vendors and findings over a sector's sites.
+pub fn sector_summary(sites: &[SiteReport]) -> SectorSummary {
+    let mut reach: BTreeMap<String, VendorReach> = BTreeMap::new();
+    for site in sites {
+        let mut seen: BTreeMap<&str, [bool; 4]> = BTreeMap::new();
+        for page in &site.pages {
+            // The site's own medical pages; a search pixelaudit typed is counted by F14 instead.
+            let medical =
+                page.search_term.is_none() && page.medical.as_ref().is_some_and(|m| m.is_medical);
+            for t in page.trackers.iter().filter(|t| is_tracking(t)) {
+                let flags = seen.entry(t.vendor.as_str()).or_default();
+                flags[0] = true;
+                flags[1] |= medical;
+                flags[2] |= page.mode == ConsentMode::None;
+                flags[3] |= page.mode == ConsentMode::Reject;
+            }
+        }
+        for (vendor, flags) in seen {
+            let r = reach
+                .entry(vendor.to_string())
+                .or_insert_with(|| VendorReach {
+                    vendor: vendor.to_string(),
+                    ..VendorReach::default()
+                });
+            r.sites += flags[0] as usize;
+            r.sites_on_medical_pages += flags[1] as usize;
+            r.sites_without_consent += flags[2] as usize;
+            r.sites_after_reject += flags[3] as usize;
+        }
+    }
+    let mut vendors: Vec<VendorReach> = reach.into_values().collect();
+    vendors.sort_by(|a, b| b.sites.cmp(&a.sites).then(a.vendor.cmp(&b.vendor)));
+    SectorSummary {
+        sites: sites.len(),
+        sites_with_findings: sites.iter().filter(|s| !s.findings.is_empty()).count(),
+        sites_with_critical_findings: sites
+            .iter()
+            .filter(|s| s.findings.iter().any(|f| f.severity == "critical"))
+            .count(),
+        vendors,
     }
 }

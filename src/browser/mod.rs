@@ -11,12 +11,14 @@ mod content;
 mod cookies;
 mod frames;
 mod network;
+mod pool;
 mod probe;
 mod raw;
 mod screenshot;
 mod storage;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
@@ -32,6 +34,7 @@ use futures::StreamExt;
 
 pub use collector::{Collector, NetworkActivity, VisitContext};
 pub use consent::ConsentPlan;
+pub use pool::BrowserPool;
 pub use raw::RawCommand;
 
 use crate::observe::{ConsentMode, Observation};
@@ -57,7 +60,7 @@ pub enum BrowserError {
 }
 
 /// How Chromium is started and how long a visit may take.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BrowserOptions {
     /// The Chromium binary; found automatically when `None`.
     pub chrome: Option<PathBuf>,
@@ -199,8 +202,12 @@ impl Chromium {
         let routing = router.clone();
         let handler = tokio::spawn(async move {
             while let Some(event) = handler.next().await {
-                if let Err(CdpError::InvalidMessage(text, _)) = event {
-                    routing.route(&text);
+                match event {
+                    Err(CdpError::InvalidMessage(text, _)) => routing.route(&text),
+                    // The connection to Chromium is gone (crashed or killed): the driver would go on
+                    // reporting it forever; ending here is how `is_alive` learns of it.
+                    Err(CdpError::Ws(_)) => break,
+                    _ => {}
                 }
             }
         });
@@ -226,15 +233,30 @@ impl Chromium {
 
     /// Opens a visitor session: a fresh browser context (its own cookie jar and storage) in which pages
     /// are visited one after the other, as one visitor browsing the site.
-    pub async fn session(&self) -> Result<Session<'_>, BrowserError> {
+    pub async fn session(self: &Arc<Self>) -> Result<Session, BrowserError> {
         let context = self
             .browser
             .create_browser_context(CreateBrowserContextParams::default())
             .await?;
         Ok(Session {
-            chromium: self,
+            chromium: Arc::clone(self),
             context,
         })
+    }
+
+    /// Whether the browser is still there: the connection to it ends when it crashes or is killed.
+    pub fn is_alive(&self) -> bool {
+        !self.handler.is_finished()
+    }
+
+    /// Whether the browser still answers a command within two seconds (a crash is noticed at once by
+    /// the command failing, before the connection's end reaches [`Chromium::is_alive`]).
+    pub async fn responds(&self) -> bool {
+        self.is_alive()
+            && matches!(
+                tokio::time::timeout(Duration::from_secs(2), self.browser.version()).await,
+                Ok(Ok(_))
+            )
     }
 
     /// Closes the browser.
@@ -246,12 +268,12 @@ impl Chromium {
 }
 
 /// One visitor: a browser context whose cookies and storage carry over from page to page.
-pub struct Session<'c> {
-    chromium: &'c Chromium,
+pub struct Session {
+    chromium: Arc<Chromium>,
     context: BrowserContextId,
 }
 
-impl Session<'_> {
+impl Session {
     /// Visits one page in this session and returns what it saw. Never fails: a page that could not be
     /// visited comes back with its `error` set. With a consent plan, the banner is looked at (and clicked
     /// when the plan says so) once the page has settled.
@@ -273,11 +295,23 @@ impl Session<'_> {
         // The hard deadline: navigation, settling, a consent click and collection together.
         let deadline =
             options.navigation_timeout + options.settle_timeout * 2 + Duration::from_secs(30);
-        let outcome = tokio::time::timeout(
-            deadline,
-            self.visit_in_context(url, &mut observation, evidence, consent, started),
-        )
-        .await;
+        let chromium = &self.chromium;
+        // A browser that dies mid-visit leaves the driver's pending commands unanswered: watch for it
+        // rather than wait out the deadline.
+        let browser_gone = async {
+            while chromium.is_alive() {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        };
+        let outcome = tokio::select! {
+            outcome = tokio::time::timeout(
+                deadline,
+                self.visit_in_context(url, &mut observation, evidence, consent, started),
+            ) => outcome,
+            _ = browser_gone => Ok(Err(BrowserError::Internal(
+                "Chromium stopped during the visit (it crashed or was killed)".into(),
+            ))),
+        };
         match outcome {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
@@ -304,7 +338,7 @@ impl Session<'_> {
         consent: Option<&ConsentPlan>,
         started: Instant,
     ) -> Result<(), BrowserError> {
-        let chromium = self.chromium;
+        let chromium = &self.chromium;
         let target = CreateTargetParams::builder()
             .url("about:blank")
             .browser_context_id(self.context.clone())

@@ -297,6 +297,22 @@ fn site_specialty(
     })
 }
 
+/// How medical a link looks before it is visited, from its URL words and anchor text: the sum of the
+/// tier weights of the concepts found (each concept once, any language). The crawl visits higher scores
+/// first.
+pub fn link_score(lexicon: &Lexicon, url: &str, anchor: &str) -> f64 {
+    let words = format!("{} {}", text::url_words(url), anchor).to_lowercase();
+    let mut seen = BTreeSet::new();
+    let mut score = 0.0;
+    for hit in lexicon.find(&words) {
+        let concept = lexicon.concept(hit.concept);
+        if seen.insert(concept.id.clone()) {
+            score += tier_weight(concept.tier);
+        }
+    }
+    score
+}
+
 /// Health terms (strong and care concepts) in what a tracker received.
 pub fn health_terms(lexicon: &Lexicon, values: &[&str]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

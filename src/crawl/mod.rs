@@ -1,39 +1,82 @@
 //! Crawling: which sites and pages to visit, in what order, and the scan loop that visits them.
 //!
-//! A site is crawled breadth-first from its start URL over same-site links (one registrable domain:
-//! `www.` and the apex are one site), up to `max_pages` pages. Each visit goes through the browser,
-//! detection and the report, in that order; a page that fails is recorded with its error and the scan
-//! goes on.
+//! A scan is a set of jobs, one per site and consent mode; each job is one visitor (a browser context)
+//! browsing the site page after page, so a consent choice made on the first page holds for the rest.
+//! Jobs run concurrently (`concurrency` tabs in one Chromium), spaced per host. Every finished visit
+//! goes into the scan store at once; a resumed scan replays the stored visits of an unfinished job to
+//! rebuild its frontier and visits only what is missing. Detection, classification and assessment run
+//! afterwards over the stored observations (see [`crate::analyse`]).
 
+mod frontier;
+mod politeness;
+mod progress;
+mod robots;
 mod sites;
 
-use std::collections::{HashSet, VecDeque};
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+
+pub use frontier::{Frontier, Skipped, TrapBounds, dedup_key, normalise};
+pub use robots::{Fetcher, ROBOTS_AGENT, Robots, SiteFiles, parse_sitemap};
 pub use sites::{Site, SiteListError, read_site_list, site_from_url};
 
-use crate::browser::{BrowserError, BrowserOptions, Chromium, ConsentPlan};
-use crate::classify;
-use crate::detect;
+use crate::browser::{BrowserError, BrowserOptions, BrowserPool, Chromium, ConsentPlan, Session};
 use crate::observe::{ConsentMode, Observation};
-use crate::report::{self, PageReport, Report, SiteConsent, SiteReport, ToolInfo};
+use crate::report::{self, Report, ToolInfo};
 use crate::rules::{Rules, registrable_domain};
+use crate::store::{Store, StoreError, StoredVisit, VisitKind};
+use politeness::HostDelay;
+use progress::Progress;
 
-/// What to scan and how.
-#[derive(Debug, Clone)]
+/// What to scan and how. Stored with the scan, so `--resume` continues with the same settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ScanConfig {
     /// Sites to scan, in order.
     pub sites: Vec<Site>,
     /// Output folder.
     pub out_dir: PathBuf,
-    /// Most pages visited per site (and consent mode).
+    /// Most pages visited per site and consent mode (the site-search visit comes on top).
     pub max_pages: usize,
-    /// Consent modes to visit each page in.
+    /// Most link hops from the start URL.
+    pub max_depth: usize,
+    /// Consent modes to visit each site in.
     pub modes: Vec<ConsentMode>,
+    /// Site × mode crawls running at once, each in its own tab.
+    pub concurrency: usize,
+    /// Least time between two page visits to one host.
+    pub host_delay: Duration,
+    /// Visit pages robots.txt disallows (a regulator with a mandate); recorded in the report.
+    pub ignore_robots: bool,
+    /// Visits after which Chromium is replaced by a fresh one.
+    pub restart_after: usize,
     /// Browser settings.
     pub browser: BrowserOptions,
     /// The command line, for the record.
     pub command_line: String,
+}
+
+impl ScanConfig {
+    /// Settings for scanning `sites` into `out_dir`, with the defaults of the command line.
+    pub fn new(sites: Vec<Site>, out_dir: PathBuf) -> ScanConfig {
+        ScanConfig {
+            sites,
+            out_dir,
+            max_pages: 30,
+            max_depth: 5,
+            modes: vec![ConsentMode::None, ConsentMode::Reject, ConsentMode::Accept],
+            concurrency: 2,
+            host_delay: Duration::from_millis(500),
+            ignore_robots: false,
+            restart_after: 500,
+            browser: BrowserOptions::default(),
+            command_line: String::new(),
+        }
+    }
 }
 
 /// A scan that could not run at all (page failures are not errors: they are in the report).
@@ -45,203 +88,539 @@ pub enum ScanError {
     /// The output folder is not usable.
     #[error("cannot write to the output folder {0}: {1}")]
     Output(PathBuf, std::io::Error),
+    /// The scan store failed (disk full, unreadable, not a scan).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Something else that stops the scan.
+    #[error("{0}")]
+    Other(String),
 }
 
-/// File extensions that are never HTML pages; links to them are not visited.
-const NOT_PAGES: &[&str] = &[
-    ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".zip", ".doc", ".docx", ".xls",
-    ".xlsx", ".ppt", ".pptx", ".mp4", ".mp3", ".ics", ".xml", ".json", ".css", ".js",
-];
+/// What the frontier of a finished crawl left out, stored per site and mode and shown in the report.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FrontierSummary {
+    /// Pages visited.
+    pub visited: usize,
+    /// Pages found but not visited because the page budget was spent.
+    pub waiting: usize,
+    /// URLs left out, by reason.
+    pub skipped: std::collections::BTreeMap<Skipped, usize>,
+}
 
-/// Runs a whole scan and writes `report.json` and `manifest.sha256` into the output folder.
+/// Runs a new scan into `config.out_dir`: crawls, stores, assesses, writes `report.json` and
+/// `manifest.sha256`.
 pub async fn scan(config: &ScanConfig, rules: &Rules) -> Result<Report, ScanError> {
     let evidence = config.out_dir.join("evidence");
     std::fs::create_dir_all(&evidence).map_err(|e| ScanError::Output(config.out_dir.clone(), e))?;
-    let started_at = crate::now_rfc3339();
-    let chromium = Chromium::launch(config.browser.clone()).await?;
-    let mut report = Report {
+    let store = Store::create(&config.out_dir)?;
+    store.put_meta("config", config)?;
+    store.put_meta("started_at", &crate::now_rfc3339())?;
+    store.put_sites(&config.sites)?;
+    let report = run(config, rules, &store).await?;
+    store.close()?;
+    write_outputs(&report, &config.out_dir)?;
+    Ok(report)
+}
+
+/// Continues the interrupted scan in `dir` with its stored settings; finished visits are not repeated.
+/// `map_hosts` replaces the stored mapping (a fixture web restarts on another port).
+pub async fn resume(
+    dir: &Path,
+    map_hosts: Option<String>,
+    command_line: String,
+    rules: &Rules,
+) -> Result<Report, ScanError> {
+    let store = Store::open(dir)?;
+    let mut config: ScanConfig = store.meta("config")?.ok_or_else(|| {
+        ScanError::Other(format!(
+            "{}: the scan's settings are missing from {}",
+            dir.display(),
+            crate::store::FILE_NAME
+        ))
+    })?;
+    config.out_dir = dir.to_path_buf();
+    if map_hosts.is_some() {
+        config.browser.map_hosts = map_hosts;
+    }
+    let mut resumes: Vec<String> = store.meta("resumed_with")?.unwrap_or_default();
+    resumes.push(command_line);
+    store.put_meta("resumed_with", &resumes)?;
+    std::fs::create_dir_all(dir.join("evidence")).map_err(|e| ScanError::Output(dir.into(), e))?;
+    let report = run(&config, rules, &store).await?;
+    store.close()?;
+    write_outputs(&report, dir)?;
+    Ok(report)
+}
+
+/// Re-renders the report of the scan in `dir` from its store; with `reassess`, detection,
+/// classification and assessment run again over the stored visits with `rules`.
+pub fn rerender(dir: &Path, rules: &Rules, reassess: bool) -> Result<Report, ScanError> {
+    let store = Store::open(dir)?;
+    let report = build_report(&store, rules, reassess)?;
+    store.close()?;
+    write_outputs(&report, dir)?;
+    Ok(report)
+}
+
+async fn run(config: &ScanConfig, rules: &Rules, store: &Store) -> Result<Report, ScanError> {
+    let pool = BrowserPool::launch(config.browser.clone(), config.restart_after).await?;
+    store.put_meta("browser", pool.version())?;
+    let fetcher = Fetcher::new(config.browser.map_hosts.as_deref(), config.browser.insecure)
+        .map_err(ScanError::Other)?;
+    let mut jobs = Vec::new();
+    for site in 0..config.sites.len() {
+        for &mode in &config.modes {
+            if !store.job_finished(site, mode)? {
+                jobs.push((site, mode));
+            }
+        }
+    }
+    let progress = Progress::new(jobs.len());
+    let crawler = Crawler {
+        config,
+        rules,
+        store,
+        pool: &pool,
+        fetcher,
+        politeness: HostDelay::new(config.host_delay),
+        site_files: (0..config.sites.len())
+            .map(|_| tokio::sync::Mutex::new(()))
+            .collect(),
+        progress: &progress,
+        failure: std::sync::Mutex::new(None),
+    };
+    crawl_all(&crawler, jobs, config.concurrency).await;
+    let failure = crawler
+        .failure
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .take();
+    drop(crawler);
+    progress.finish();
+    let launches = pool.launches();
+    pool.close().await;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    // Counted over the original run and every resume.
+    let earlier: usize = store.meta("browser_launches")?.unwrap_or(0);
+    store.put_meta("browser_launches", &(earlier + launches))?;
+    store.put_meta("finished_at", &crate::now_rfc3339())?;
+    build_report(store, rules, false)
+}
+
+/// Runs the jobs, `concurrency` at a time; after a job fails for good (the store cannot be written), the
+/// jobs not yet started are left for a resumed scan.
+async fn crawl_all(crawler: &Crawler<'_>, jobs: Vec<(usize, ConsentMode)>, concurrency: usize) {
+    futures::stream::iter(jobs)
+        .for_each_concurrent(concurrency.max(1), |(site, mode)| async move {
+            if crawler.failed() {
+                return;
+            }
+            if let Err(e) = crawler.crawl(site, mode).await {
+                crawler.fail(e);
+            }
+        })
+        .await;
+}
+
+/// Writes `report.json` and then `manifest.sha256` over everything in the folder.
+pub fn write_outputs(report: &Report, dir: &Path) -> Result<(), ScanError> {
+    report::write_json(report, dir)
+        .and_then(|_| report::write_manifest(dir))
+        .map(|_| ())
+        .map_err(|e| ScanError::Output(dir.to_path_buf(), e))
+}
+
+/// The report of the scan in `store`: each site's stored assessment, or a fresh one (with `rules`) for
+/// sites not yet assessed, and for every site when `reassess` is set.
+pub fn build_report(store: &Store, rules: &Rules, reassess: bool) -> Result<Report, ScanError> {
+    let config: ScanConfig = store
+        .meta("config")?
+        .ok_or_else(|| ScanError::Other("the scan's settings are missing".into()))?;
+    let mut sites = Vec::new();
+    for (index, site) in config.sites.iter().enumerate() {
+        let stored = if reassess {
+            None
+        } else {
+            store.site_report(index)?
+        };
+        let site_report = match stored {
+            Some(r) => r,
+            None => {
+                let visits = store.visits(index, None)?;
+                if visits.is_empty() {
+                    continue;
+                }
+                let mut report = crate::analyse::site_report(site, &visits, rules);
+                report.crawl = crawl_summary(store, index, &config)?;
+                store.put_site_report(index, &report, &rules.version())?;
+                report
+            }
+        };
+        sites.push(site_report);
+    }
+    let mut command_line = config.command_line.clone();
+    for again in store
+        .meta::<Vec<String>>("resumed_with")?
+        .unwrap_or_default()
+    {
+        command_line.push_str(" ; resumed: ");
+        command_line.push_str(&again);
+    }
+    let assessed_with: Vec<String> = {
+        let mut v: Vec<String> = (0..config.sites.len())
+            .filter_map(|i| store.site_rules_version(i).ok().flatten())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    Ok(Report {
         schema_version: report::SCHEMA_VERSION.into(),
         tool: ToolInfo {
             name: "pixelaudit".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            rules_version: rules.version(),
-            browser: chromium.version().into(),
+            rules_version: assessed_with
+                .first()
+                .cloned()
+                .unwrap_or_else(|| rules.version()),
+            browser: store.meta("browser")?.unwrap_or_else(|| "unknown".into()),
             cookie_mode: "third-party cookies allowed, as in a visitor's default browser (cookie_controls_mode 0)".into(),
-            command_line: config.command_line.clone(),
-            started_at,
-            finished_at: String::new(),
+            command_line,
+            started_at: store.meta("started_at")?.unwrap_or_default(),
+            finished_at: store
+                .meta("finished_at")?
+                .unwrap_or_else(crate::now_rfc3339),
             map_hosts: config.browser.map_hosts.clone(),
+            reassessed_at: reassess.then(crate::now_rfc3339),
         },
         not_assessed: crate::assess::NOT_ASSESSED
             .iter()
-            .map(|(id, reason)| report::NotAssessed { id: id.to_string(), reason: reason.to_string() })
+            .map(|(id, reason)| report::NotAssessed {
+                id: id.to_string(),
+                reason: reason.to_string(),
+            })
             .collect(),
-        sites: Vec::new(),
-    };
-    for (index, site) in config.sites.iter().enumerate() {
-        let mut site_report = SiteReport {
-            url: site.url.clone(),
-            name: site.name.clone(),
-            consent: SiteConsent::default(),
-            findings: Vec::new(),
-            summary: Default::default(),
-            pages: Vec::new(),
-        };
-        let visits = Visits {
-            chromium: &chromium,
-            config,
-            rules,
-            documents: Default::default(),
-        };
-        for &mode in &config.modes {
-            visits.crawl_site(site, index, mode, &mut site_report).await;
-        }
-        visits.classify_pages(site, &mut site_report);
-        site_report.consent = SiteConsent::from_pages(&site_report.pages);
-        let (findings, summary) = crate::assess::assess(&site_report, rules);
-        site_report.findings = findings;
-        site_report.summary = summary;
-        report.sites.push(site_report);
-    }
-    chromium.close().await;
-    report.tool.finished_at = crate::now_rfc3339();
-    report::write_json(&report, &config.out_dir)
-        .and_then(|_| report::write_manifest(&config.out_dir))
-        .map_err(|e| ScanError::Output(config.out_dir.clone(), e))?;
-    Ok(report)
+        sector: crate::assess::sector_summary(&sites),
+        sites,
+    })
 }
 
-/// What every visit of a scan shares.
-struct Visits<'a> {
-    chromium: &'a Chromium,
+/// What the crawl of a site did: robots.txt, sitemaps, what each mode's frontier left out.
+fn crawl_summary(
+    store: &Store,
+    site: usize,
+    config: &ScanConfig,
+) -> Result<report::SiteCrawl, ScanError> {
+    let files = store.site_files(site)?.unwrap_or_default();
+    let mut frontiers = std::collections::BTreeMap::new();
+    for (mode, json) in store.job_frontiers(site)? {
+        if let Ok(summary) = serde_json::from_str::<FrontierSummary>(&json) {
+            frontiers.insert(mode, summary);
+        }
+    }
+    Ok(report::SiteCrawl {
+        robots_url: files.robots_url,
+        robots_status: files.robots_status,
+        robots_obeyed: !config.ignore_robots,
+        sitemaps: files.sitemaps,
+        sitemap_urls: files.sitemap_urls.len(),
+        problems: files.problems,
+        max_pages: config.max_pages,
+        max_depth: config.max_depth,
+        frontiers,
+    })
+}
+
+/// What every job of a scan shares.
+struct Crawler<'a> {
     config: &'a ScanConfig,
     rules: &'a Rules,
-    /// `(url, html)` of every page of the current site that loaded, once per URL, for the classifier.
-    documents: std::cell::RefCell<Vec<(String, String)>>,
+    store: &'a Store,
+    pool: &'a BrowserPool,
+    fetcher: Fetcher,
+    politeness: HostDelay,
+    /// One lock per site, so its robots.txt and sitemaps are fetched once for all its modes.
+    site_files: Vec<tokio::sync::Mutex<()>>,
+    progress: &'a Progress,
+    failure: std::sync::Mutex<Option<ScanError>>,
 }
 
-impl Visits<'_> {
-    /// Classifies the site's pages together (boilerplate across pages, site-level specialty) and gives
-    /// every visit of a URL that URL's classification.
-    fn classify_pages(&self, site: &Site, out: &mut SiteReport) {
-        let documents = std::mem::take(&mut *self.documents.borrow_mut());
-        let results = classify::classify_site(&self.rules.medical, &site.name, &documents);
-        for page in out.pages.iter_mut() {
-            page.medical = results.iter().find(|c| c.url == page.url).cloned();
-        }
+/// The visitor of one job: its browser and session, opened at the first visit that is not replayed.
+struct Visitor {
+    chromium: Arc<Chromium>,
+    session: Session,
+    /// Whether this session has been shown the banner's first page (and clicked, in reject/accept).
+    consent_done: bool,
+}
+
+impl Crawler<'_> {
+    fn failed(&self) -> bool {
+        self.failure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
     }
 
-    /// Crawls one site in one consent mode, as one visitor: the first page is where the banner is looked
-    /// at and, in `reject` and `accept`, clicked; the choice then holds for the rest of the crawl.
-    async fn crawl_site(
-        &self,
-        site: &Site,
-        site_index: usize,
-        mode: ConsentMode,
-        out: &mut SiteReport,
-    ) {
-        let site_domain = site_domain(&site.url);
-        let evidence = self.config.out_dir.join("evidence");
-        let session = match self.chromium.session().await {
-            Ok(s) => s,
-            Err(e) => {
-                let failed = Observation {
-                    url: site.url.clone(),
-                    mode,
-                    started_at: crate::now_rfc3339(),
-                    error: Some(format!(
-                        "the browser could not open a new visitor session: {e}"
-                    )),
-                    ..Observation::default()
-                };
-                out.pages.push(PageReport::new(
-                    &failed,
-                    detect::detect(&failed, &self.rules.trackers, &site_domain),
-                ));
-                return;
-            }
-        };
+    fn fail(&self, e: ScanError) {
+        let mut failure = self.failure.lock().unwrap_or_else(|p| p.into_inner());
+        failure.get_or_insert(e);
+    }
+
+    /// The site's robots.txt and sitemaps: from the store, or fetched once and stored.
+    async fn site_files(&self, site: usize) -> Result<SiteFiles, ScanError> {
+        let _one_at_a_time = self.site_files[site].lock().await;
+        if let Some(files) = self.store.site_files(site)? {
+            return Ok(files);
+        }
+        let start = &self.config.sites[site].url;
+        let files = self.fetcher.site_files(start, &site_domain(start)).await;
+        self.store.put_site_files(site, &files)?;
+        Ok(files)
+    }
+
+    /// Crawls one site in one consent mode, as one visitor, storing each visit as it finishes.
+    async fn crawl(&self, site_index: usize, mode: ConsentMode) -> Result<(), ScanError> {
+        let config = self.config;
+        let site = &config.sites[site_index];
+        let job = self.progress.job(site, mode, config.max_pages);
+        self.store.start_job(site_index, mode)?;
+        let files = self.site_files(site_index).await?;
+        let robots = Robots::new(&files, config.ignore_robots);
+        if let (Some(delay), Some(host)) = (
+            robots.crawl_delay,
+            url::Url::parse(&site.url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string)),
+        ) {
+            self.politeness.ask(&host, delay);
+        }
+        let domain = site_domain(&site.url);
+        let mut frontier = Frontier::new(&domain, config.max_depth, TrapBounds::default());
+        // The start URL is the visitor's way in, whatever robots.txt says of it: without it there is no scan.
+        frontier.offer(&site.url, 0, f64::MAX, None, |_| true);
+        for url in &files.sitemap_urls {
+            let score = crate::classify::link_score(&self.rules.medical, url, "");
+            frontier.offer(url, 1, score, None, |u| robots.allowed(u));
+        }
+        let stored: HashMap<(VisitKind, usize), StoredVisit> = self
+            .store
+            .visits(site_index, Some(mode))?
+            .into_iter()
+            .map(|v| ((v.kind, v.seq), v))
+            .collect();
         let choice = matches!(mode, ConsentMode::Accept | ConsentMode::Reject).then_some(mode);
         let first_plan = ConsentPlan::new(&self.rules.consent, choice);
         let later_plan = ConsentPlan::quick_look(&self.rules.consent);
-        let mut first_choice: Option<(u64, Vec<String>)> = None;
-        let mut queue: VecDeque<String> = VecDeque::from([normalise(&site.url)]);
-        let mut seen: HashSet<String> = queue.iter().cloned().collect();
+        let mut visitor: Option<Visitor> = None;
         let mut first: Option<Observation> = None;
-        let mut visited = 0;
-        let mut search_form = None;
-        let mut search_lang = None;
-        while let Some(url) = queue.pop_front() {
-            if visited >= self.config.max_pages {
+        let mut search: Option<(crate::observe::SearchForm, Option<String>)> = None;
+        let mut seq = 0;
+        while seq < config.max_pages {
+            let Some(candidate) = frontier.pop() else {
                 break;
-            }
-            visited += 1;
-            let name = format!(
-                "site{:03}-{}-page{:03}",
-                site_index + 1,
-                mode.as_str(),
-                visited
-            );
-            let plan = match (&first, choice) {
-                (None, _) => Some(&first_plan),
-                (Some(_), Some(_)) => Some(&later_plan),
-                (Some(_), None) => None,
             };
-            let mut observation = session
-                .visit(&url, mode, Some((&evidence, &name)), plan)
-                .await;
-            if let Some(first) = &first {
-                // The choice made on the first page holds for every later page of this visitor.
-                if first.choice_at_ms.is_some() {
-                    observation.choice_at_ms = Some(0);
-                    observation.cookies_before_choice = first.cookies_before_choice.clone();
+            seq += 1;
+            let observation = match stored.get(&(VisitKind::Page, seq)) {
+                Some(v) if v.observation.url == candidate.url => {
+                    job.visit(self.progress, seq, &v.observation, true);
+                    v.observation.clone()
                 }
-            }
-            log_visit(site, visited, &observation);
-            if search_form.is_none() {
-                search_form = observation.search_form.clone().filter(|f| {
-                    url::Url::parse(&f.action)
-                        .ok()
-                        .and_then(|u| u.host_str().map(registrable_domain))
-                        .is_some_and(|d| d == site_domain)
-                });
-                search_lang = observation.lang.clone();
-            }
-            for link in same_site_links(&observation, &site_domain) {
-                if seen.insert(link.clone()) {
-                    queue.push_back(link);
+                _ => {
+                    let plan = match (&first, choice) {
+                        (None, _) => Some(&first_plan),
+                        (Some(_), Some(_)) => Some(&later_plan),
+                        (Some(_), None) => None,
+                    };
+                    let name =
+                        format!("site{:03}-{}-page{:03}", site_index + 1, mode.as_str(), seq);
+                    let mut observation = self
+                        .visit(
+                            &mut visitor,
+                            site,
+                            mode,
+                            &candidate.url,
+                            &name,
+                            plan,
+                            &first_plan,
+                        )
+                        .await;
+                    if let Some(first) = &first {
+                        // The choice made on the first page holds for every later page of this visitor.
+                        if first.choice_at_ms.is_some() {
+                            observation.choice_at_ms = Some(0);
+                            observation.cookies_before_choice = first.cookies_before_choice.clone();
+                        }
+                    }
+                    self.store.put_visit(
+                        site_index,
+                        &StoredVisit {
+                            seq,
+                            kind: VisitKind::Page,
+                            depth: candidate.depth,
+                            observation: observation.clone(),
+                        },
+                    )?;
+                    job.visit(self.progress, seq, &observation, false);
+                    observation
                 }
+            };
+            if search.is_none() {
+                search = observation
+                    .search_form
+                    .clone()
+                    .filter(|f| {
+                        url::Url::parse(&f.action)
+                            .ok()
+                            .and_then(|u| u.host_str().map(registrable_domain))
+                            .is_some_and(|d| d == domain)
+                    })
+                    .map(|f| (f, observation.lang.clone()));
             }
-            let mut detections = detect::detect(&observation, &self.rules.trackers, &site_domain);
-            classify::annotate_health_terms(&self.rules.medical, &mut detections);
-            if let (None, Some(html)) = (&observation.error, &observation.html) {
-                let mut documents = self.documents.borrow_mut();
-                if !documents.iter().any(|(u, _)| *u == url) {
-                    documents.push((url.clone(), html.clone()));
-                }
+            for link in &observation.links {
+                let score = crate::classify::link_score(&self.rules.medical, &link.url, &link.text);
+                frontier.offer(
+                    &link.url,
+                    candidate.depth + 1,
+                    score,
+                    Some(&candidate.url),
+                    |u| robots.allowed(u),
+                );
             }
-            out.pages.push(PageReport::new(&observation, detections));
             if first.is_none() {
-                first_choice = observation
-                    .choice_at_ms
-                    .map(|at| (at, observation.cookies_before_choice.clone()));
                 first = Some(observation);
             }
         }
-        if let Some(form) = search_form {
-            self.search_site(
-                &session,
-                site,
+        let summary = FrontierSummary {
+            visited: seq,
+            waiting: frontier.len(),
+            skipped: frontier.skipped.iter().map(|(k, v)| (*k, *v)).collect(),
+        };
+        if let Some((form, lang)) = search
+            && !stored.contains_key(&(VisitKind::Search, 1))
+        {
+            let observation = self
+                .search_site(
+                    &mut visitor,
+                    site,
+                    site_index,
+                    mode,
+                    &form,
+                    lang.as_deref(),
+                    first.as_ref(),
+                    &first_plan,
+                )
+                .await;
+            self.store.put_visit(
                 site_index,
-                mode,
-                &form,
-                search_lang.as_deref(),
-                first_choice,
-                out,
-            )
-            .await;
+                &StoredVisit {
+                    seq: 1,
+                    kind: VisitKind::Search,
+                    depth: 1,
+                    observation: observation.clone(),
+                },
+            )?;
+            job.visit(self.progress, seq + 1, &observation, false);
         }
-        session.close().await;
+        if let Some(v) = visitor {
+            v.session.close().await;
+        }
+        self.store.finish_job(site_index, mode, &summary)?;
+        self.progress.job_done(job);
+        Ok(())
+    }
+
+    /// Visits one page as this job's visitor, opening the visitor first when needed. A visitor opened in
+    /// the middle of a job (a resumed scan, a replaced browser) first makes the consent choice again on
+    /// the start page, unrecorded, so it browses in the same state as the visitor it replaces. A visit
+    /// that failed because Chromium died is retried once in a fresh one.
+    #[allow(clippy::too_many_arguments)]
+    async fn visit(
+        &self,
+        visitor: &mut Option<Visitor>,
+        site: &Site,
+        mode: ConsentMode,
+        url: &str,
+        evidence_name: &str,
+        plan: Option<&ConsentPlan>,
+        first_plan: &ConsentPlan,
+    ) -> Observation {
+        let evidence = self.config.out_dir.join("evidence");
+        let mut last = None;
+        for _attempt in 0..2 {
+            if visitor.is_none() {
+                match self.open_visitor(site, mode, url, first_plan).await {
+                    Ok(v) => *visitor = Some(v),
+                    Err(e) => {
+                        return Observation {
+                            url: url.to_string(),
+                            mode,
+                            started_at: crate::now_rfc3339(),
+                            error: Some(format!(
+                                "the browser could not open a new visitor session: {e}"
+                            )),
+                            ..Observation::default()
+                        };
+                    }
+                }
+            }
+            let Some(v) = visitor.as_mut() else {
+                break;
+            };
+            let plan = if v.consent_done {
+                plan
+            } else {
+                Some(first_plan)
+            };
+            self.politeness.wait(url).await;
+            self.pool.count_visit();
+            let observation = v
+                .session
+                .visit(url, mode, Some((&evidence, evidence_name)), plan)
+                .await;
+            v.consent_done = true;
+            if observation.error.is_some() && !v.chromium.responds().await {
+                // Chromium itself went away: replace it and try this page once more.
+                self.pool.discard(&v.chromium).await;
+                *visitor = None;
+                last = Some(observation);
+                continue;
+            }
+            return observation;
+        }
+        last.unwrap_or_default()
+    }
+
+    /// Opens a visitor session; when the job already has pages (resumed, or after a browser crash), the
+    /// consent choice is made again first on the start page.
+    async fn open_visitor(
+        &self,
+        site: &Site,
+        mode: ConsentMode,
+        url: &str,
+        first_plan: &ConsentPlan,
+    ) -> Result<Visitor, BrowserError> {
+        let chromium = self.pool.get().await?;
+        let session = chromium.session().await?;
+        let mut visitor = Visitor {
+            chromium,
+            session,
+            consent_done: false,
+        };
+        let is_start = normalise(url).as_deref() == normalise(&site.url).as_deref();
+        if !is_start {
+            if mode != ConsentMode::None {
+                self.politeness.wait(&site.url).await;
+                let again = visitor
+                    .session
+                    .visit(&site.url, mode, None, Some(first_plan))
+                    .await;
+                tracing::info!(site = %site.name, error = ?again.error, "consent choice made again for a new visitor session");
+            }
+            visitor.consent_done = true;
+        }
+        Ok(visitor)
     }
 
     /// Searches the site for a health term in its language, as a visitor would, and records the results
@@ -249,62 +628,39 @@ impl Visits<'_> {
     #[allow(clippy::too_many_arguments)]
     async fn search_site(
         &self,
-        session: &crate::browser::Session<'_>,
+        visitor: &mut Option<Visitor>,
         site: &Site,
         site_index: usize,
         mode: ConsentMode,
         form: &crate::observe::SearchForm,
         lang: Option<&str>,
-        choice: Option<(u64, Vec<String>)>,
-        out: &mut SiteReport,
-    ) {
+        first: Option<&Observation>,
+        first_plan: &ConsentPlan,
+    ) -> Observation {
         let term = search_term_for(lang);
-        let Ok(mut url) = url::Url::parse(&form.action) else {
-            return;
+        let mut url = match url::Url::parse(&form.action) {
+            Ok(u) => u,
+            Err(e) => {
+                return Observation {
+                    url: form.action.clone(),
+                    mode,
+                    started_at: crate::now_rfc3339(),
+                    error: Some(format!("the search form's address is not a URL: {e}")),
+                    ..Observation::default()
+                };
+            }
         };
         url.query_pairs_mut().clear().append_pair(&form.param, term);
-        let evidence = self.config.out_dir.join("evidence");
         let name = format!("site{:03}-{}-search", site_index + 1, mode.as_str());
-        let mut observation = session
-            .visit(url.as_str(), mode, Some((&evidence, &name)), None)
+        let mut observation = self
+            .visit(visitor, site, mode, url.as_str(), &name, None, first_plan)
             .await;
         observation.search_term = Some(term.to_string());
-        if let Some((_, cookies)) = choice {
+        if let Some(first) = first.filter(|f| f.choice_at_ms.is_some()) {
             observation.choice_at_ms = Some(0);
-            observation.cookies_before_choice = cookies;
+            observation.cookies_before_choice = first.cookies_before_choice.clone();
         }
-        log_visit(site, 0, &observation);
-        let site_domain = site_domain(&site.url);
-        let mut detections = detect::detect(&observation, &self.rules.trackers, &site_domain);
-        classify::annotate_health_terms(&self.rules.medical, &mut detections);
-        if let (None, Some(html)) = (&observation.error, &observation.html) {
-            let mut documents = self.documents.borrow_mut();
-            if !documents.iter().any(|(u, _)| u == url.as_str()) {
-                documents.push((url.to_string(), html.clone()));
-            }
-        }
-        out.pages.push(PageReport::new(&observation, detections));
-    }
-}
-
-fn log_visit(site: &Site, n: usize, observation: &Observation) {
-    match &observation.error {
-        Some(e) => eprintln!(
-            "[{}] {} {} ({}): FAILED: {e}",
-            site.name,
-            n,
-            observation.url,
-            observation.mode.as_str()
-        ),
-        None => eprintln!(
-            "[{}] {} {} ({}): {} requests in {} ms",
-            site.name,
-            n,
-            observation.url,
-            observation.mode.as_str(),
-            observation.requests.len(),
-            observation.duration_ms
-        ),
+        observation
     }
 }
 
@@ -326,34 +682,4 @@ pub fn site_domain(url: &str) -> String {
         .ok()
         .and_then(|u| u.host_str().map(registrable_domain))
         .unwrap_or_default()
-}
-
-/// Links on the page that stay on the site and lead to pages, normalised.
-fn same_site_links(observation: &Observation, site_domain: &str) -> Vec<String> {
-    observation
-        .links
-        .iter()
-        .filter_map(|l| url::Url::parse(&l.url).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .filter(|u| {
-            u.host_str()
-                .is_some_and(|h| registrable_domain(h) == site_domain)
-        })
-        .filter(|u| {
-            let path = u.path().to_ascii_lowercase();
-            !NOT_PAGES.iter().any(|ext| path.ends_with(ext))
-        })
-        .map(|u| normalise(u.as_str()))
-        .collect()
-}
-
-/// Drops the fragment, so `/a#top` and `/a` are one page.
-pub fn normalise(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            u.set_fragment(None);
-            u.to_string()
-        }
-        Err(_) => url.to_string(),
-    }
 }

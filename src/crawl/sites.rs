@@ -3,7 +3,7 @@
 use std::path::Path;
 
 /// A site to scan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Site {
     /// Display name.
     pub name: String,

@@ -25,6 +25,9 @@ pub struct Report {
     pub tool: ToolInfo,
     /// Findings this release does not assess, with the reason.
     pub not_assessed: Vec<NotAssessed>,
+    /// The scanned sites together: how many each vendor reached, and on how many medical pages.
+    #[serde(default)]
+    pub sector: crate::assess::SectorSummary,
     /// One entry per site scanned.
     pub sites: Vec<SiteReport>,
 }
@@ -59,6 +62,10 @@ pub struct ToolInfo {
     pub finished_at: String,
     /// Host mapping in force (`--map-hosts`), if any.
     pub map_hosts: Option<String>,
+    /// When detection, classification and assessment were re-run on the stored visits with the rules
+    /// named in `rules_version` (`pixelaudit report --reassess`); `None` when assessed during the scan.
+    #[serde(default)]
+    pub reassessed_at: Option<String>,
 }
 
 /// One site and its visited pages.
@@ -68,6 +75,12 @@ pub struct SiteReport {
     pub url: String,
     /// Display name.
     pub name: String,
+    /// Sector, when the site list gave one.
+    #[serde(default)]
+    pub sector: Option<String>,
+    /// How the site was crawled: robots.txt, sitemaps, what the page budget left out.
+    #[serde(default)]
+    pub crawl: SiteCrawl,
     /// The consent banner: what it offers and what clicking it did, over all modes.
     pub consent: SiteConsent,
     /// Likely violations, most severe first.
@@ -76,6 +89,29 @@ pub struct SiteReport {
     pub summary: crate::assess::SiteSummary,
     /// Every visit, failed ones included.
     pub pages: Vec<PageReport>,
+}
+
+/// How a site was crawled.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SiteCrawl {
+    /// The robots.txt URL.
+    pub robots_url: String,
+    /// What fetching it gave, in words.
+    pub robots_status: String,
+    /// Whether robots.txt was obeyed (`false` with `--ignore-robots`).
+    pub robots_obeyed: bool,
+    /// Sitemap files read.
+    pub sitemaps: Vec<String>,
+    /// Page URLs the sitemaps listed (same site).
+    pub sitemap_urls: usize,
+    /// Problems fetching robots.txt or sitemaps.
+    pub problems: Vec<String>,
+    /// The page budget per consent mode.
+    pub max_pages: usize,
+    /// The link depth limit.
+    pub max_depth: usize,
+    /// Per consent mode: pages visited, pages left waiting, URLs skipped by reason.
+    pub frontiers: std::collections::BTreeMap<String, crate::crawl::FrontierSummary>,
 }
 
 /// A site's consent banner, summarised from the first page of each consent mode.
@@ -294,7 +330,14 @@ pub fn write_manifest(dir: &Path) -> std::io::Result<PathBuf> {
     files.sort();
     let mut out = String::new();
     for rel in files {
-        if rel == Path::new("manifest.sha256") {
+        let name = rel.to_string_lossy();
+        // The manifest itself, and files of a write in progress (SQLite journals, temporary files).
+        if rel == Path::new("manifest.sha256")
+            || name.ends_with("-wal")
+            || name.ends_with("-shm")
+            || name.ends_with("-journal")
+            || name.ends_with(".tmp")
+        {
             continue;
         }
         let bytes = std::fs::read(dir.join(&rel))?;

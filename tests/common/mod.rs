@@ -64,6 +64,18 @@ pub fn scan_fixture_sites_in_modes(
     page_timeout: Duration,
     modes: Vec<ConsentMode>,
 ) -> ScanResult {
+    scan_fixture_sites_with(sites, move |config| {
+        config.max_pages = max_pages;
+        config.modes = modes;
+        config.browser.navigation_timeout = page_timeout;
+    })
+}
+
+/// Scans `sites` against a fresh fixture web in mode `none`, with the test defaults changed by `adjust`.
+pub fn scan_fixture_sites_with(
+    sites: Vec<Site>,
+    adjust: impl FnOnce(&mut ScanConfig) + Send + 'static,
+) -> ScanResult {
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async move {
@@ -75,20 +87,20 @@ pub fn scan_fixture_sites_in_modes(
             .await
             .expect("fixture web starts");
             let out = tempfile::tempdir().unwrap();
-            let config = ScanConfig {
-                sites,
-                out_dir: out.path().to_path_buf(),
-                max_pages,
-                modes,
+            let mut config = ScanConfig {
+                max_pages: 30,
+                modes: vec![ConsentMode::None],
+                host_delay: Duration::ZERO,
                 browser: BrowserOptions {
                     map_hosts: Some(server.addr().to_string()),
                     insecure: true,
-                    navigation_timeout: page_timeout,
                     settle_timeout: Duration::from_secs(5),
                     ..BrowserOptions::default()
                 },
                 command_line: "cargo test".into(),
+                ..ScanConfig::new(sites, out.path().to_path_buf())
             };
+            adjust(&mut config);
             let report = pixelaudit::crawl::scan(&config, &all_rules())
                 .await
                 .expect("scan runs");
