@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Crawl benchmark: runs `pixelaudit demo` on the fixture web and reports wall time, pages per minute and
-# peak memory (pixelaudit plus all of its Chromium processes, sampled every 200 ms).
+# Crawl benchmark: runs `pixelaudit demo` on the fixture web (40 insurers, three consent modes) and reports
+# wall time, visits per minute and peak memory (pixelaudit plus all of its Chromium processes, sampled every 200 ms).
 #
 #   bash benches/crawl.sh [extra demo flags...]
 set -euo pipefail
@@ -26,9 +26,11 @@ python3 - "$start" "$end" "$pages" "$peak" <<'PY'
 import sys
 start, end, pages, peak_kb = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 wall = end - start
-print(f"pages: {pages}")
+print(f"visits: {pages}")
 print(f"wall time: {wall:.1f} s")
-print(f"pages per minute: {pages / wall * 60:.1f}")
+print(f"visits per minute: {pages / wall * 60:.1f}")
 print(f"peak memory (pixelaudit + Chromium, summed RSS): {peak_kb / 1024:.0f} MiB")
 PY
+# The sector lines of the summary (vendors, sites reached, on medical pages).
+sed -n '/sites have findings/,/^report:/p' "$out/summary.txt"
 rm -rf "$out"

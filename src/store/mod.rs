@@ -359,13 +359,21 @@ impl Store {
         frontier: &T,
     ) -> Result<(), StoreError> {
         let json = serde_json::to_string(frontier).map_err(|e| self.corrupt("frontier", e))?;
-        self.conn()
-            .execute(
-                "UPDATE jobs SET finished_at = ?3, frontier = ?4 WHERE site = ?1 AND mode = ?2",
-                params![site as i64, mode.as_str(), crate::now_rfc3339(), json],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(|e| self.err(e))?;
+        tx.execute(
+            "UPDATE jobs SET finished_at = ?3, frontier = ?4 WHERE site = ?1 AND mode = ?2",
+            params![site as i64, mode.as_str(), crate::now_rfc3339(), json],
+        )
+        .map_err(|e| self.err(e))?;
+        // An assessment made before this crawl finished (`pixelaudit report` on an interrupted scan)
+        // no longer covers all the site's visits.
+        tx.execute(
+            "UPDATE sites SET report = NULL, assessed_with_rules = NULL WHERE site = ?1",
+            params![site as i64],
+        )
+        .map_err(|e| self.err(e))?;
+        tx.commit().map_err(|e| self.err(e))
     }
 
     /// Whether a site's crawl in one mode is complete.

@@ -1,0 +1,79 @@
+//! `pixelaudit demo` end to end: the 40 made-up insurers of fixtures/sectors/nl-insurers.csv, in all three
+//! consent modes, reproduce the NOS counts: 18 sites ran the Meta pixel, 11 of them on medical pages.
+//! (Two pages per site and mode here, the home page and the most medical-looking link, to keep the test
+//! short; `pixelaudit demo` itself visits four.)
+
+mod common;
+
+use std::process::Command;
+
+#[test]
+fn the_demo_sector_reproduces_the_nos_counts() {
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_pixelaudit"))
+        .env("PIXELAUDIT_RULES", common::repo().join("rules"))
+        .current_dir(common::repo())
+        .args(["demo", "--max-pages", "2", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+
+    let report: pixelaudit::report::Report =
+        serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report.sites.len(), 40);
+    let modes: std::collections::BTreeSet<&str> = report
+        .sites
+        .iter()
+        .flat_map(|s| &s.pages)
+        .map(|p| p.mode.as_str())
+        .collect();
+    assert_eq!(modes.len(), 3, "all three consent modes");
+    let meta = report
+        .sector
+        .vendors
+        .iter()
+        .find(|v| v.vendor == "meta")
+        .expect("meta in the sector summary");
+    assert_eq!(meta.sites, 18, "{:?}", report.sector);
+    assert_eq!(meta.sites_on_medical_pages, 11, "{:?}", report.sector);
+    // Every fourth insurer publishes robots.txt and a sitemap listing its eight pages.
+    let with_sitemap: Vec<_> = report
+        .sites
+        .iter()
+        .filter(|s| s.crawl.sitemap_urls > 0)
+        .collect();
+    assert_eq!(with_sitemap.len(), 10);
+    for site in with_sitemap {
+        assert_eq!(site.crawl.sitemap_urls, 8, "{}", site.name);
+        assert!(
+            site.crawl.robots_status.starts_with("HTTP 200"),
+            "{:?}",
+            site.crawl
+        );
+    }
+    // The six clean insurers stay free of tracking findings.
+    assert!(
+        report
+            .sites
+            .iter()
+            .filter(|s| s.findings.is_empty())
+            .count()
+            >= 3,
+        "{:?}",
+        report.sector
+    );
+
+    // The printed summary says the same, in a line a journalist can quote.
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("meta "))
+        .unwrap_or_else(|| panic!("no meta line in the summary:\n{stdout}"));
+    let numbers: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(&numbers[1..3], ["18", "11"], "{line}");
+    assert!(stdout.contains("total: 40 sites"), "{stdout}");
+    assert!(out.path().join("fixture-requests.jsonl").is_file());
+    assert!(out.path().join("scan.sqlite").is_file());
+}
