@@ -13,7 +13,7 @@ use pixelaudit::classify;
 use pixelaudit::crawl::{self, ScanConfig, Site};
 use pixelaudit::fixtures::FixtureServer;
 use pixelaudit::observe::ConsentMode;
-use pixelaudit::report::Report;
+use pixelaudit::report::{Format, Report};
 use pixelaudit::rules::{self, Rules};
 
 /// Exit code: the scan finished but some pages failed.
@@ -85,6 +85,12 @@ struct ReportArgs {
     /// Re-run detection, classification and assessment with the current rules.
     #[arg(long)]
     reassess: bool,
+    /// Language of report.html and the CSV texts.
+    #[arg(long, value_parser = ["nl", "en"], default_value = "nl")]
+    lang: String,
+    /// Formats to write: json, html, csv, har.
+    #[arg(long, value_delimiter = ',', default_value = "json,html,csv,har")]
+    format: Vec<String>,
 }
 
 #[derive(Args)]
@@ -107,6 +113,12 @@ struct CommonScanArgs {
     /// Visit pages robots.txt disallows (for a regulator with a mandate); the report says so.
     #[arg(long)]
     ignore_robots: bool,
+    /// Language of report.html and the CSV texts.
+    #[arg(long, value_parser = ["nl", "en"], default_value = "nl")]
+    lang: String,
+    /// Formats to write: json, html, csv, har.
+    #[arg(long, value_delimiter = ',', default_value = "json,html,csv,har")]
+    format: Vec<String>,
     /// Replace Chromium by a fresh one after this many visits.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
     restart_after: u32,
@@ -239,7 +251,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Report(args) => {
             let rules = load_rules(&rules_dir)?;
-            let report = crawl::rerender(&args.dir, &rules, args.reassess)?;
+            let formats = parse_formats(&args.format)?;
+            let report = crawl::rerender(&args.dir, &rules, args.reassess, &formats, &args.lang)?;
             finish(report, &args.dir)
         }
         Command::Demo(args) => {
@@ -351,6 +364,7 @@ fn scan_config(
     if modes.is_empty() {
         anyhow::bail!("--consent: give at least one mode (none, reject, accept)");
     }
+    let formats = parse_formats(&common.format)?;
     Ok(ScanConfig {
         sites,
         out_dir,
@@ -371,7 +385,24 @@ fn scan_config(
             ..BrowserOptions::default()
         },
         command_line: command_line(),
+        formats,
+        lang: common.lang.clone(),
     })
+}
+
+fn parse_formats(names: &[String]) -> anyhow::Result<Vec<Format>> {
+    let mut formats = Vec::new();
+    for name in names {
+        match Format::parse(name) {
+            Some(f) if !formats.contains(&f) => formats.push(f),
+            Some(_) => {}
+            None => anyhow::bail!("--format: unknown format `{name}` (json, html, csv, har)"),
+        }
+    }
+    if formats.is_empty() {
+        anyhow::bail!("--format: give at least one format (json, html, csv, har)");
+    }
+    Ok(formats)
 }
 
 fn command_line() -> String {
@@ -580,7 +611,11 @@ fn finish(report: Report, out: &Path) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    println!("report: {}", out.join("report.json").display());
+    for name in ["report.html", "report.json"] {
+        if out.join(name).is_file() {
+            println!("report: {}", out.join(name).display());
+        }
+    }
     Ok(if report.failed_pages() > 0 {
         ExitCode::from(EXIT_FAILED_PAGES)
     } else {

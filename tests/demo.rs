@@ -75,5 +75,14 @@ fn the_demo_sector_reproduces_the_nos_counts() {
     assert_eq!(&numbers[1..3], ["18", "11"], "{line}");
     assert!(stdout.contains("total: 40 sites"), "{stdout}");
     assert!(out.path().join("fixture-requests.jsonl").is_file());
+
+    // The demo's report.html, opened as a reader would: it renders offline, without errors.
+    let screenshot = out.path().join("report.png");
+    let seen = common::inspect_report(&out.path().join("report.html"), &screenshot);
+    assert!(seen.requests.is_empty(), "{:?}", seen.requests);
+    assert!(seen.errors.is_empty(), "{:?}", seen.errors);
+    assert!(!seen.pwned);
+    assert_eq!(seen.sector_rows, 40);
+    assert!(seen.findings > 0 && seen.evidence > 0, "{seen:?}");
     assert!(out.path().join("scan.sqlite").is_file());
 }

@@ -27,7 +27,7 @@ pub use sites::{Site, SiteListError, read_site_list, site_from_url};
 
 use crate::browser::{BrowserError, BrowserOptions, BrowserPool, Chromium, ConsentPlan, Session};
 use crate::observe::{ConsentMode, Observation};
-use crate::report::{self, Report, ToolInfo};
+use crate::report::{self, Format, Report, ToolInfo};
 use crate::rules::{Rules, registrable_domain};
 use crate::store::{Store, StoreError, StoredVisit, VisitKind};
 use politeness::HostDelay;
@@ -58,6 +58,20 @@ pub struct ScanConfig {
     pub browser: BrowserOptions,
     /// The command line, for the record.
     pub command_line: String,
+    /// Output formats written at the end.
+    #[serde(default = "all_formats")]
+    pub formats: Vec<Format>,
+    /// Language of report.html and the CSV texts (`nl` or `en`).
+    #[serde(default = "default_lang")]
+    pub lang: String,
+}
+
+fn all_formats() -> Vec<Format> {
+    Format::ALL.to_vec()
+}
+
+fn default_lang() -> String {
+    "nl".into()
 }
 
 impl ScanConfig {
@@ -75,6 +89,8 @@ impl ScanConfig {
             restart_after: 500,
             browser: BrowserOptions::default(),
             command_line: String::new(),
+            formats: all_formats(),
+            lang: default_lang(),
         }
     }
 }
@@ -117,8 +133,13 @@ pub async fn scan(config: &ScanConfig, rules: &Rules) -> Result<Report, ScanErro
     store.put_meta("started_at", &crate::now_rfc3339())?;
     store.put_sites(&config.sites)?;
     let report = run(config, rules, &store).await?;
-    store.close()?;
-    write_outputs(&report, &config.out_dir)?;
+    write_outputs(
+        &report,
+        store,
+        &config.out_dir,
+        &config.formats,
+        &config.lang,
+    )?;
     Ok(report)
 }
 
@@ -147,18 +168,22 @@ pub async fn resume(
     store.put_meta("resumed_with", &resumes)?;
     std::fs::create_dir_all(dir.join("evidence")).map_err(|e| ScanError::Output(dir.into(), e))?;
     let report = run(&config, rules, &store).await?;
-    store.close()?;
-    write_outputs(&report, dir)?;
+    write_outputs(&report, store, dir, &config.formats, &config.lang)?;
     Ok(report)
 }
 
-/// Re-renders the report of the scan in `dir` from its store; with `reassess`, detection,
-/// classification and assessment run again over the stored visits with `rules`.
-pub fn rerender(dir: &Path, rules: &Rules, reassess: bool) -> Result<Report, ScanError> {
+/// Re-renders the report of the scan in `dir` from its store in `formats` and `lang`; with `reassess`,
+/// detection, classification and assessment run again over the stored visits with `rules`.
+pub fn rerender(
+    dir: &Path,
+    rules: &Rules,
+    reassess: bool,
+    formats: &[Format],
+    lang: &str,
+) -> Result<Report, ScanError> {
     let store = Store::open(dir)?;
     let report = build_report(&store, rules, reassess)?;
-    store.close()?;
-    write_outputs(&report, dir)?;
+    write_outputs(&report, store, dir, formats, lang)?;
     Ok(report)
 }
 
@@ -224,12 +249,55 @@ async fn crawl_all(crawler: &Crawler<'_>, jobs: Vec<(usize, ConsentMode)>, concu
         .await;
 }
 
-/// Writes `report.json` and then `manifest.sha256` over everything in the folder.
-pub fn write_outputs(report: &Report, dir: &Path) -> Result<(), ScanError> {
-    report::write_json(report, dir)
-        .and_then(|_| report::write_manifest(dir))
-        .map(|_| ())
-        .map_err(|e| ScanError::Output(dir.to_path_buf(), e))
+/// Writes the report in `formats` (HAR files from the stored visits), closes the store, writes
+/// `scan.json` and then `manifest.sha256` over everything in the folder.
+pub fn write_outputs(
+    report: &Report,
+    store: Store,
+    dir: &Path,
+    formats: &[Format],
+    lang: &str,
+) -> Result<(), ScanError> {
+    let output = |e| ScanError::Output(dir.to_path_buf(), e);
+    if formats.contains(&Format::Har) {
+        write_hars(&store, dir, &report.tool.browser)?;
+    }
+    store.close()?;
+    if formats.contains(&Format::Json) {
+        report::write_json(report, dir).map_err(output)?;
+    }
+    if formats.contains(&Format::Html) {
+        report::write_html(report, dir, lang).map_err(output)?;
+    }
+    if formats.contains(&Format::Csv) {
+        report::write_csv(report, dir, lang).map_err(output)?;
+    }
+    report::write_scan_json(report, dir, formats).map_err(output)?;
+    report::write_manifest(dir).map_err(output)?;
+    Ok(())
+}
+
+/// One HAR file per stored visit, named as its screenshot: `evidence/site001-none-page001.har`.
+fn write_hars(store: &Store, dir: &Path, browser: &str) -> Result<(), ScanError> {
+    let config: ScanConfig = store
+        .meta("config")?
+        .ok_or_else(|| ScanError::Other("the scan's settings are missing".into()))?;
+    let evidence = dir.join("evidence");
+    std::fs::create_dir_all(&evidence).map_err(|e| ScanError::Output(dir.to_path_buf(), e))?;
+    for site in 0..config.sites.len() {
+        for visit in store.visits(site, None)? {
+            let mode = visit.observation.mode.as_str();
+            let name = match visit.kind {
+                VisitKind::Search => format!("site{:03}-{mode}-search.har", site + 1),
+                VisitKind::Page => format!("site{:03}-{mode}-page{:03}.har", site + 1, visit.seq),
+            };
+            let har = report::har::har(&visit.observation, browser);
+            let text = serde_json::to_vec(&har).map_err(|e| ScanError::Other(e.to_string()))?;
+            report::write_atomically(&evidence.join(name), &text)
+                .map_err(|e| ScanError::Output(dir.to_path_buf(), e))?;
+        }
+    }
+    Ok(())
 }
 
 /// The report of the scan in `store`: each site's stored assessment, or a fresh one (with `rules`) for

@@ -59,6 +59,16 @@ pub enum Phase {
     AfterChoice,
 }
 
+impl Phase {
+    /// The name used in the report: `before_choice` or `after_choice`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::BeforeChoice => "before_choice",
+            Phase::AfterChoice => "after_choice",
+        }
+    }
+}
+
 /// One vendor rule and the requests that matched it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tracker {

@@ -244,3 +244,137 @@ pub fn assert_expected_findings(result: &ScanResult) -> usize {
     );
     checked
 }
+
+/// What a reader's browser did with a report.html: every request it made (other than the file itself),
+/// console and security errors, script exceptions, and answers to a few questions about the page.
+#[derive(Debug)]
+pub struct ReportInspection {
+    pub requests: Vec<String>,
+    pub errors: Vec<String>,
+    pub pwned: bool,
+    pub sector_rows: i64,
+    pub findings: i64,
+    pub evidence: i64,
+    pub marks: i64,
+    pub images_shown: i64,
+}
+
+/// Opens `html` in the real headless Chromium as a reader would (file://, nothing mapped, nothing
+/// allowed that a default browser would not allow), waits for it to settle and takes a screenshot.
+pub fn inspect_report(html: &Path, screenshot: &Path) -> ReportInspection {
+    use chromiumoxide::cdp::browser_protocol::log::{EnableParams as LogEnable, EventEntryAdded};
+    use chromiumoxide::cdp::browser_protocol::network::{
+        EnableParams as NetworkEnable, EventRequestWillBeSent,
+    };
+    use chromiumoxide::cdp::js_protocol::runtime::{EventConsoleApiCalled, EventExceptionThrown};
+    use chromiumoxide::page::ScreenshotParams;
+    use chromiumoxide::{Browser, BrowserConfig};
+    use futures::StreamExt;
+
+    let html = html.canonicalize().unwrap();
+    let screenshot = screenshot.to_path_buf();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            let profile = tempfile::tempdir().unwrap();
+            let config = BrowserConfig::builder()
+                .chrome_executable(pixelaudit::browser::find_chrome(None).unwrap())
+                .user_data_dir(profile.path())
+                .new_headless_mode()
+                .no_sandbox()
+                .arg("disable-gpu")
+                .arg("no-first-run")
+                .arg("disable-background-networking")
+                .arg("disable-component-update")
+                .arg(("window-size", "1280,1600"))
+                // Anything the report tried to load from the network would fail here, and be seen.
+                .arg(("host-resolver-rules", "MAP * ~NOTFOUND"))
+                .build()
+                .unwrap();
+            let (browser, mut handler) = Browser::launch(config).await.expect("Chromium starts");
+            let driver = tokio::spawn(async move { while handler.next().await.is_some() {} });
+            let page = browser.new_page("about:blank").await.unwrap();
+            page.execute(NetworkEnable::default()).await.unwrap();
+            page.execute(LogEnable::default()).await.unwrap();
+            let mut requests = page
+                .event_listener::<EventRequestWillBeSent>()
+                .await
+                .unwrap();
+            let mut console = page
+                .event_listener::<EventConsoleApiCalled>()
+                .await
+                .unwrap();
+            let mut exceptions = page.event_listener::<EventExceptionThrown>().await.unwrap();
+            let mut log = page.event_listener::<EventEntryAdded>().await.unwrap();
+            let url = format!("file://{}", html.display());
+            page.goto(url.as_str()).await.expect("report.html opens");
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            let ask = |js: &'static str| {
+                let page = page.clone();
+                async move {
+                    page.evaluate(js)
+                        .await
+                        .unwrap()
+                        .into_value::<serde_json::Value>()
+                        .unwrap()
+                }
+            };
+            let pwned =
+                ask("typeof window.__pwned !== 'undefined'").await == serde_json::json!(true);
+            let count = |v: serde_json::Value| v.as_i64().unwrap_or(-1);
+            let sector_rows =
+                count(ask("document.querySelectorAll('#sector-table tbody tr').length").await);
+            let findings = count(ask("document.querySelectorAll('.finding').length").await);
+            let evidence =
+                count(ask("document.querySelectorAll('.finding .evidence code').length").await);
+            let marks = count(ask("document.querySelectorAll('.finding mark').length").await);
+            let images_shown = count(
+                ask("[...document.images].filter((i) => i.complete && i.naturalWidth > 0).length")
+                    .await,
+            );
+            page.save_screenshot(ScreenshotParams::builder().build(), &screenshot)
+                .await
+                .unwrap();
+            let mut seen = Vec::new();
+            while let Some(Some(r)) = futures::FutureExt::now_or_never(requests.next()) {
+                if r.request.url != url && !r.request.url.starts_with("data:") {
+                    seen.push(r.request.url.clone());
+                }
+            }
+            let mut errors = Vec::new();
+            while let Some(Some(c)) = futures::FutureExt::now_or_never(console.next()) {
+                if format!("{:?}", c.r#type).to_lowercase().contains("error") {
+                    errors.push(format!("console: {:?}", c.args));
+                }
+            }
+            while let Some(Some(e)) = futures::FutureExt::now_or_never(exceptions.next()) {
+                errors.push(format!("exception: {:?}", e.exception_details.text));
+            }
+            while let Some(Some(l)) = futures::FutureExt::now_or_never(log.next()) {
+                if format!("{:?}", l.entry.level)
+                    .to_lowercase()
+                    .contains("error")
+                {
+                    errors.push(format!("log: {}", l.entry.text));
+                }
+            }
+            drop(page);
+            let mut browser = browser;
+            let _ = browser.close().await;
+            let _ = browser.wait().await;
+            driver.abort();
+            ReportInspection {
+                requests: seen,
+                errors,
+                pwned,
+                sector_rows,
+                findings,
+                evidence,
+                marks,
+                images_shown,
+            }
+        })
+    })
+    .join()
+    .expect("report inspection thread")
+}

@@ -1,0 +1,259 @@
+//! The report as CSV files for spreadsheets: `findings.csv`, `pages.csv`, `trackers.csv`, `cookies.csv`
+//! (UTF-8, a header row, one row per item, RFC 4180 quoting by the `csv` crate).
+
+use std::path::{Path, PathBuf};
+
+use super::Report;
+
+/// Writes the four CSV files into `dir` and returns their paths.
+pub fn write_csv(report: &Report, dir: &Path, lang: &str) -> std::io::Result<Vec<PathBuf>> {
+    let files = [
+        ("findings.csv", findings(report, lang)?),
+        ("pages.csv", pages(report)?),
+        ("trackers.csv", trackers(report)?),
+        ("cookies.csv", cookies(report)?),
+    ];
+    let mut written = Vec::new();
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        super::write_atomically(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+fn finish(w: csv::Writer<Vec<u8>>) -> std::io::Result<Vec<u8>> {
+    w.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+fn io(e: csv::Error) -> std::io::Error {
+    std::io::Error::other(e)
+}
+
+fn findings(report: &Report, lang: &str) -> std::io::Result<Vec<u8>> {
+    let mut w = writer();
+    w.write_record([
+        "site",
+        "site_url",
+        "finding",
+        "severity",
+        "needs_review",
+        "vendor",
+        "rule",
+        "title",
+        "pages",
+        "first_page",
+        "modes",
+        "legal_basis",
+        "explanation",
+    ])
+    .map_err(io)?;
+    for site in &report.sites {
+        for f in &site.findings {
+            let mut pages: Vec<&str> = f.occurrences.iter().map(|o| o.page.as_str()).collect();
+            pages.dedup();
+            let mut modes: Vec<&str> = f.occurrences.iter().map(|o| o.mode.as_str()).collect();
+            modes.sort();
+            modes.dedup();
+            let (title, explanation) = if lang == "en" {
+                (&f.title.en, &f.explanation.en)
+            } else {
+                (&f.title.nl, &f.explanation.nl)
+            };
+            w.write_record([
+                site.name.as_str(),
+                site.url.as_str(),
+                f.id.as_str(),
+                f.severity.as_str(),
+                if f.needs_review { "yes" } else { "no" },
+                f.vendor.as_deref().unwrap_or(""),
+                f.rule.as_deref().unwrap_or(""),
+                title,
+                &pages.len().to_string(),
+                pages.first().copied().unwrap_or(""),
+                &modes.join(" "),
+                &f.legal_basis.join("; "),
+                explanation,
+            ])
+            .map_err(io)?;
+        }
+    }
+    finish(w)
+}
+
+fn pages(report: &Report) -> std::io::Result<Vec<u8>> {
+    let mut w = writer();
+    w.write_record([
+        "site",
+        "mode",
+        "url",
+        "final_url",
+        "status",
+        "error",
+        "title",
+        "medical",
+        "medical_score",
+        "language",
+        "search_term",
+        "tracker_vendors",
+        "requests",
+        "started_at",
+        "duration_ms",
+        "screenshot",
+    ])
+    .map_err(io)?;
+    for site in &report.sites {
+        for p in &site.pages {
+            let mut vendors: Vec<&str> = p.trackers.iter().map(|t| t.vendor.as_str()).collect();
+            vendors.sort();
+            vendors.dedup();
+            let medical = p.medical.as_ref();
+            w.write_record([
+                site.name.as_str(),
+                p.mode.as_str(),
+                &p.url,
+                p.final_url.as_deref().unwrap_or(""),
+                &p.status.map(|s| s.to_string()).unwrap_or_default(),
+                p.error.as_deref().unwrap_or(""),
+                p.title.as_deref().unwrap_or(""),
+                match medical {
+                    Some(m) if m.is_medical => "yes",
+                    Some(_) => "no",
+                    None => "",
+                },
+                &medical.map(|m| m.score.to_string()).unwrap_or_default(),
+                medical.map(|m| m.language.as_str()).unwrap_or(""),
+                p.search_term.as_deref().unwrap_or(""),
+                &vendors.join(" "),
+                &p.requests_total.to_string(),
+                &p.started_at,
+                &p.duration_ms.to_string(),
+                p.screenshot.as_deref().unwrap_or(""),
+            ])
+            .map_err(io)?;
+        }
+    }
+    finish(w)
+}
+
+fn joined(map: &std::collections::BTreeMap<String, String>) -> String {
+    map.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn trackers(report: &Report) -> std::io::Result<Vec<u8>> {
+    let mut w = writer();
+    w.write_record([
+        "site",
+        "mode",
+        "page",
+        "page_medical",
+        "vendor",
+        "company",
+        "rule",
+        "category",
+        "third_party",
+        "phase",
+        "method",
+        "url",
+        "status",
+        "received_page_url",
+        "received_title",
+        "received_event",
+        "received_custom",
+        "received_identifiers",
+        "received_hashed_user_data",
+        "health_terms",
+    ])
+    .map_err(io)?;
+    for site in &report.sites {
+        for p in &site.pages {
+            let medical = p.medical.as_ref().is_some_and(|m| m.is_medical);
+            for t in &p.trackers {
+                for r in &t.requests {
+                    let received = &r.received;
+                    w.write_record([
+                        site.name.as_str(),
+                        p.mode.as_str(),
+                        &p.url,
+                        if medical { "yes" } else { "no" },
+                        &t.vendor,
+                        &t.company,
+                        &t.rule,
+                        &t.category,
+                        if t.third_party { "yes" } else { "no" },
+                        r.phase.as_str(),
+                        &r.method,
+                        &r.url,
+                        &r.status.map(|s| s.to_string()).unwrap_or_default(),
+                        received.page_url.as_deref().unwrap_or(""),
+                        received.title.as_deref().unwrap_or(""),
+                        received.event.as_deref().unwrap_or(""),
+                        &joined(&received.custom),
+                        &joined(&received.identifiers),
+                        &joined(&received.hashed_user_data),
+                        &r.health_terms.join(" "),
+                    ])
+                    .map_err(io)?;
+                }
+            }
+        }
+    }
+    finish(w)
+}
+
+fn cookies(report: &Report) -> std::io::Result<Vec<u8>> {
+    let mut w = writer();
+    w.write_record([
+        "site",
+        "mode",
+        "page",
+        "domain",
+        "name",
+        "party",
+        "vendor",
+        "purpose",
+        "http_only",
+        "secure",
+        "same_site",
+        "expires",
+        "phase",
+    ])
+    .map_err(io)?;
+    for site in &report.sites {
+        for p in &site.pages {
+            for c in &p.cookies {
+                w.write_record([
+                    site.name.as_str(),
+                    p.mode.as_str(),
+                    &p.url,
+                    &c.domain,
+                    &c.name,
+                    if c.third_party {
+                        "third-party"
+                    } else {
+                        "first-party"
+                    },
+                    c.vendor.as_deref().unwrap_or(""),
+                    c.purpose.as_deref().unwrap_or(""),
+                    if c.http_only { "yes" } else { "no" },
+                    if c.secure { "yes" } else { "no" },
+                    c.same_site.as_deref().unwrap_or(""),
+                    c.expires.as_deref().unwrap_or("session"),
+                    c.phase.as_str(),
+                ])
+                .map_err(io)?;
+            }
+        }
+    }
+    finish(w)
+}
