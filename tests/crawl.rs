@@ -316,7 +316,7 @@ fn a_scan_killed_with_sigkill_resumes_to_the_same_report_without_repeating_visit
 
     // `--reassess` with rules that no longer know Meta: the stored visits are detected again.
     let rules = work.path().join("rules");
-    copy_dir(&common::repo().join("rules"), &rules);
+    common::copy_dir(&common::repo().join("rules"), &rules);
     std::fs::remove_file(rules.join("trackers/meta.toml")).unwrap();
     let reassessed = pixelaudit()
         .env("PIXELAUDIT_RULES", &rules)
@@ -344,19 +344,6 @@ fn a_scan_killed_with_sigkill_resumes_to_the_same_report_without_repeating_visit
     assert!(vendors(&whole_report).contains("meta"));
     assert!(!vendors(&again).contains("meta"), "{:?}", vendors(&again));
     assert!(vendors(&again).contains("google"));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

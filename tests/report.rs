@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
@@ -205,7 +204,7 @@ fn report_re_renders_in_english_in_the_formats_asked_for() {
     let result = scanned();
     let work = tempfile::tempdir().unwrap();
     let copy = work.path().join("scan");
-    copy_dir(&common::out_path(result), &copy);
+    common::copy_dir(&common::out_path(result), &copy);
     for name in ["report.html", "findings.csv", "report.json"] {
         std::fs::remove_file(copy.join(name)).unwrap();
     }
@@ -234,17 +233,4 @@ fn report_re_renders_in_english_in_the_formats_asked_for() {
         .output()
         .unwrap();
     assert!(check.status.success());
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }

@@ -77,7 +77,8 @@ pub struct SiteSummary {
     pub findings_by_severity: BTreeMap<String, usize>,
     /// Distinct medical pages found.
     pub medical_pages: usize,
-    /// Vendors that received data from a medical page (F10).
+    /// Vendors that received data from one of the site's medical pages (F10; site-search visits not
+    /// counted).
     pub vendors_receiving_medical_pages: Vec<String>,
 }
 
@@ -656,9 +657,21 @@ fn summarise(site: &SiteReport, findings: &[Finding]) -> SiteSummary {
         .collect();
     medical.sort();
     medical.dedup();
+    // As for medical_pages: the site's own pages, not the search pixelaudit typed (that is F14).
+    let searches: Vec<&str> = site
+        .pages
+        .iter()
+        .filter(|p| p.search_term.is_some())
+        .map(|p| p.url.as_str())
+        .collect();
     let mut vendors: Vec<String> = findings
         .iter()
         .filter(|f| f.id == "F10")
+        .filter(|f| {
+            f.occurrences
+                .iter()
+                .any(|o| !searches.contains(&o.page.as_str()))
+        })
         .filter_map(|f| f.vendor.clone())
         .collect();
     vendors.sort();

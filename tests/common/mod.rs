@@ -378,3 +378,17 @@ pub fn inspect_report(html: &Path, screenshot: &Path) -> ReportInspection {
     .join()
     .expect("report inspection thread")
 }
+
+/// Copies a folder tree (a scan's output folder, the rule folder).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
