@@ -72,6 +72,9 @@ pub struct Observation {
     pub storage: Vec<StorageItem>,
     /// Every frame of the page (the top frame first).
     pub frames: Vec<Frame>,
+    /// JavaScript dialogs the page opened (answered at once so the visit could go on).
+    #[serde(default)]
+    pub dialogs: Vec<Dialog>,
     /// Path of the screenshot, relative to the output folder.
     pub screenshot: Option<String>,
     /// What the consent banner offered and what clicking it did, when the visit looked at it.
@@ -186,6 +189,21 @@ pub struct Link {
     pub url: String,
     /// Anchor text, trimmed.
     pub text: String,
+}
+
+/// A JavaScript dialog the page opened, and how the visit answered it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Dialog {
+    /// `alert`, `confirm`, `prompt` or `beforeunload`.
+    pub kind: String,
+    /// What it said.
+    pub message: String,
+    /// The URL of the frame that opened it.
+    pub url: String,
+    /// Milliseconds after the visit started.
+    pub at_ms: u64,
+    /// `dismissed` (as a visitor closing it) or `accepted` (leaving the page on `beforeunload`).
+    pub answer: String,
 }
 
 /// One network request.

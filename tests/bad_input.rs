@@ -216,3 +216,34 @@ fn bad_command_line_values_exit_2_with_a_message() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("nothing to scan"));
 }
+
+#[test]
+fn javascript_dialogs_are_answered_and_recorded_and_the_visit_goes_on() {
+    let result = common::scan_fixture_sites_with(
+        vec![common::site(
+            "Kliniek Melding",
+            "https://www.melding-kliniek.nl/",
+        )],
+        |config| {
+            config.max_pages = 2;
+            config.browser.navigation_timeout = std::time::Duration::from_secs(10);
+        },
+    );
+    let pages = &result.report.sites[0].pages;
+    assert_eq!(pages.len(), 2, "{pages:#?}");
+    for page in pages {
+        assert!(page.error.is_none(), "{}: {:?}", page.url, page.error);
+    }
+    let home = &pages[0];
+    let kinds: Vec<&str> = home.dialogs.iter().map(|d| d.kind.as_str()).collect();
+    assert_eq!(kinds, ["alert", "confirm"], "{:?}", home.dialogs);
+    assert!(home.dialogs[0].message.contains("cookies"));
+    assert!(home.dialogs.iter().all(|d| d.answer == "dismissed"));
+    // The scripts after the dialogs ran: GA4 was reached and read the page.
+    assert!(
+        home.trackers.iter().any(|t| t.vendor == "google"),
+        "{:?}",
+        home.trackers
+    );
+    assert_eq!(pages[1].dialogs.len(), 1, "{:?}", pages[1].dialogs);
+}

@@ -9,6 +9,7 @@ mod collector;
 pub mod consent;
 mod content;
 mod cookies;
+mod dialogs;
 mod frames;
 mod network;
 mod pool;
@@ -355,6 +356,7 @@ impl Session {
             evidence_name: evidence.map(|(_, n)| n.to_string()).unwrap_or_default(),
         };
         let mut collectors: Vec<Box<dyn Collector>> = vec![
+            Box::new(dialogs::DialogCollector::default()),
             Box::new(network::NetworkCollector::default()),
             Box::new(storage::StorageCollector::default()),
             Box::new(cookies::CookieCollector),

@@ -350,6 +350,9 @@ pub struct PageReport {
     pub blocked_cookies: Vec<BlockedCookie>,
     /// Tracker payloads sent to the site's own hosts.
     pub disguised: Vec<crate::detect::DisguisedRequest>,
+    /// JavaScript dialogs the page opened, answered so the visit could go on.
+    #[serde(default)]
+    pub dialogs: Vec<crate::observe::Dialog>,
 }
 
 impl PageReport {
@@ -377,6 +380,7 @@ impl PageReport {
             storage: detections.storage,
             blocked_cookies: detections.blocked_cookies,
             disguised: detections.disguised,
+            dialogs: observation.dialogs.clone(),
         }
     }
 }
