@@ -22,6 +22,27 @@ pub fn write_csv(report: &Report, dir: &Path, lang: &str) -> std::io::Result<Vec
     Ok(written)
 }
 
+/// A cell as written: text a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab or carriage
+/// return first; a site controls most of what lands here) gets a leading `'`, so opening the file never
+/// runs a site's formula. Numbers stay numbers.
+fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+    let risky = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && value.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
+/// Writes one row, every cell through [`cell`].
+fn row<'a>(
+    w: &mut csv::Writer<Vec<u8>>,
+    cells: impl IntoIterator<Item = &'a str>,
+) -> std::io::Result<()> {
+    w.write_record(cells.into_iter().map(|c| cell(c).into_owned()))
+        .map_err(io)
+}
+
 fn writer() -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
@@ -39,22 +60,24 @@ fn io(e: csv::Error) -> std::io::Error {
 
 fn findings(report: &Report, lang: &str) -> std::io::Result<Vec<u8>> {
     let mut w = writer();
-    w.write_record([
-        "site",
-        "site_url",
-        "finding",
-        "severity",
-        "needs_review",
-        "vendor",
-        "rule",
-        "title",
-        "pages",
-        "first_page",
-        "modes",
-        "legal_basis",
-        "explanation",
-    ])
-    .map_err(io)?;
+    row(
+        &mut w,
+        [
+            "site",
+            "site_url",
+            "finding",
+            "severity",
+            "needs_review",
+            "vendor",
+            "rule",
+            "title",
+            "pages",
+            "first_page",
+            "modes",
+            "legal_basis",
+            "explanation",
+        ],
+    )?;
     for site in &report.sites {
         for f in &site.findings {
             let mut pages: Vec<&str> = f.occurrences.iter().map(|o| o.page.as_str()).collect();
@@ -67,22 +90,24 @@ fn findings(report: &Report, lang: &str) -> std::io::Result<Vec<u8>> {
             } else {
                 (&f.title.nl, &f.explanation.nl)
             };
-            w.write_record([
-                site.name.as_str(),
-                site.url.as_str(),
-                f.id.as_str(),
-                f.severity.as_str(),
-                if f.needs_review { "yes" } else { "no" },
-                f.vendor.as_deref().unwrap_or(""),
-                f.rule.as_deref().unwrap_or(""),
-                title,
-                &pages.len().to_string(),
-                pages.first().copied().unwrap_or(""),
-                &modes.join(" "),
-                &f.legal_basis.join("; "),
-                explanation,
-            ])
-            .map_err(io)?;
+            row(
+                &mut w,
+                [
+                    site.name.as_str(),
+                    site.url.as_str(),
+                    f.id.as_str(),
+                    f.severity.as_str(),
+                    if f.needs_review { "yes" } else { "no" },
+                    f.vendor.as_deref().unwrap_or(""),
+                    f.rule.as_deref().unwrap_or(""),
+                    title,
+                    &pages.len().to_string(),
+                    pages.first().copied().unwrap_or(""),
+                    &modes.join(" "),
+                    &f.legal_basis.join("; "),
+                    explanation,
+                ],
+            )?;
         }
     }
     finish(w)
@@ -90,54 +115,58 @@ fn findings(report: &Report, lang: &str) -> std::io::Result<Vec<u8>> {
 
 fn pages(report: &Report) -> std::io::Result<Vec<u8>> {
     let mut w = writer();
-    w.write_record([
-        "site",
-        "mode",
-        "url",
-        "final_url",
-        "status",
-        "error",
-        "title",
-        "medical",
-        "medical_score",
-        "language",
-        "search_term",
-        "tracker_vendors",
-        "requests",
-        "started_at",
-        "duration_ms",
-        "screenshot",
-    ])
-    .map_err(io)?;
+    row(
+        &mut w,
+        [
+            "site",
+            "mode",
+            "url",
+            "final_url",
+            "status",
+            "error",
+            "title",
+            "medical",
+            "medical_score",
+            "language",
+            "search_term",
+            "tracker_vendors",
+            "requests",
+            "started_at",
+            "duration_ms",
+            "screenshot",
+        ],
+    )?;
     for site in &report.sites {
         for p in &site.pages {
             let mut vendors: Vec<&str> = p.trackers.iter().map(|t| t.vendor.as_str()).collect();
             vendors.sort();
             vendors.dedup();
             let medical = p.medical.as_ref();
-            w.write_record([
-                site.name.as_str(),
-                p.mode.as_str(),
-                &p.url,
-                p.final_url.as_deref().unwrap_or(""),
-                &p.status.map(|s| s.to_string()).unwrap_or_default(),
-                p.error.as_deref().unwrap_or(""),
-                p.title.as_deref().unwrap_or(""),
-                match medical {
-                    Some(m) if m.is_medical => "yes",
-                    Some(_) => "no",
-                    None => "",
-                },
-                &medical.map(|m| m.score.to_string()).unwrap_or_default(),
-                medical.map(|m| m.language.as_str()).unwrap_or(""),
-                p.search_term.as_deref().unwrap_or(""),
-                &vendors.join(" "),
-                &p.requests_total.to_string(),
-                &p.started_at,
-                &p.duration_ms.to_string(),
-                p.screenshot.as_deref().unwrap_or(""),
-            ])
-            .map_err(io)?;
+            row(
+                &mut w,
+                [
+                    site.name.as_str(),
+                    p.mode.as_str(),
+                    &p.url,
+                    p.final_url.as_deref().unwrap_or(""),
+                    &p.status.map(|s| s.to_string()).unwrap_or_default(),
+                    p.error.as_deref().unwrap_or(""),
+                    p.title.as_deref().unwrap_or(""),
+                    match medical {
+                        Some(m) if m.is_medical => "yes",
+                        Some(_) => "no",
+                        None => "",
+                    },
+                    &medical.map(|m| m.score.to_string()).unwrap_or_default(),
+                    medical.map(|m| m.language.as_str()).unwrap_or(""),
+                    p.search_term.as_deref().unwrap_or(""),
+                    &vendors.join(" "),
+                    &p.requests_total.to_string(),
+                    &p.started_at,
+                    &p.duration_ms.to_string(),
+                    p.screenshot.as_deref().unwrap_or(""),
+                ],
+            )?;
         }
     }
     finish(w)
@@ -152,58 +181,62 @@ fn joined(map: &std::collections::BTreeMap<String, String>) -> String {
 
 fn trackers(report: &Report) -> std::io::Result<Vec<u8>> {
     let mut w = writer();
-    w.write_record([
-        "site",
-        "mode",
-        "page",
-        "page_medical",
-        "vendor",
-        "company",
-        "rule",
-        "category",
-        "third_party",
-        "phase",
-        "method",
-        "url",
-        "status",
-        "received_page_url",
-        "received_title",
-        "received_event",
-        "received_custom",
-        "received_identifiers",
-        "received_hashed_user_data",
-        "health_terms",
-    ])
-    .map_err(io)?;
+    row(
+        &mut w,
+        [
+            "site",
+            "mode",
+            "page",
+            "page_medical",
+            "vendor",
+            "company",
+            "rule",
+            "category",
+            "third_party",
+            "phase",
+            "method",
+            "url",
+            "status",
+            "received_page_url",
+            "received_title",
+            "received_event",
+            "received_custom",
+            "received_identifiers",
+            "received_hashed_user_data",
+            "health_terms",
+        ],
+    )?;
     for site in &report.sites {
         for p in &site.pages {
             let medical = p.medical.as_ref().is_some_and(|m| m.is_medical);
             for t in &p.trackers {
                 for r in &t.requests {
                     let received = &r.received;
-                    w.write_record([
-                        site.name.as_str(),
-                        p.mode.as_str(),
-                        &p.url,
-                        if medical { "yes" } else { "no" },
-                        &t.vendor,
-                        &t.company,
-                        &t.rule,
-                        &t.category,
-                        if t.third_party { "yes" } else { "no" },
-                        r.phase.as_str(),
-                        &r.method,
-                        &r.url,
-                        &r.status.map(|s| s.to_string()).unwrap_or_default(),
-                        received.page_url.as_deref().unwrap_or(""),
-                        received.title.as_deref().unwrap_or(""),
-                        received.event.as_deref().unwrap_or(""),
-                        &joined(&received.custom),
-                        &joined(&received.identifiers),
-                        &joined(&received.hashed_user_data),
-                        &r.health_terms.join(" "),
-                    ])
-                    .map_err(io)?;
+                    row(
+                        &mut w,
+                        [
+                            site.name.as_str(),
+                            p.mode.as_str(),
+                            &p.url,
+                            if medical { "yes" } else { "no" },
+                            &t.vendor,
+                            &t.company,
+                            &t.rule,
+                            &t.category,
+                            if t.third_party { "yes" } else { "no" },
+                            r.phase.as_str(),
+                            &r.method,
+                            &r.url,
+                            &r.status.map(|s| s.to_string()).unwrap_or_default(),
+                            received.page_url.as_deref().unwrap_or(""),
+                            received.title.as_deref().unwrap_or(""),
+                            received.event.as_deref().unwrap_or(""),
+                            &joined(&received.custom),
+                            &joined(&received.identifiers),
+                            &joined(&received.hashed_user_data),
+                            &r.health_terms.join(" "),
+                        ],
+                    )?;
                 }
             }
         }
@@ -213,47 +246,68 @@ fn trackers(report: &Report) -> std::io::Result<Vec<u8>> {
 
 fn cookies(report: &Report) -> std::io::Result<Vec<u8>> {
     let mut w = writer();
-    w.write_record([
-        "site",
-        "mode",
-        "page",
-        "domain",
-        "name",
-        "party",
-        "vendor",
-        "purpose",
-        "http_only",
-        "secure",
-        "same_site",
-        "expires",
-        "phase",
-    ])
-    .map_err(io)?;
+    row(
+        &mut w,
+        [
+            "site",
+            "mode",
+            "page",
+            "domain",
+            "name",
+            "party",
+            "vendor",
+            "purpose",
+            "http_only",
+            "secure",
+            "same_site",
+            "expires",
+            "phase",
+        ],
+    )?;
     for site in &report.sites {
         for p in &site.pages {
             for c in &p.cookies {
-                w.write_record([
-                    site.name.as_str(),
-                    p.mode.as_str(),
-                    &p.url,
-                    &c.domain,
-                    &c.name,
-                    if c.third_party {
-                        "third-party"
-                    } else {
-                        "first-party"
-                    },
-                    c.vendor.as_deref().unwrap_or(""),
-                    c.purpose.as_deref().unwrap_or(""),
-                    if c.http_only { "yes" } else { "no" },
-                    if c.secure { "yes" } else { "no" },
-                    c.same_site.as_deref().unwrap_or(""),
-                    c.expires.as_deref().unwrap_or("session"),
-                    c.phase.as_str(),
-                ])
-                .map_err(io)?;
+                row(
+                    &mut w,
+                    [
+                        site.name.as_str(),
+                        p.mode.as_str(),
+                        &p.url,
+                        &c.domain,
+                        &c.name,
+                        if c.third_party {
+                            "third-party"
+                        } else {
+                            "first-party"
+                        },
+                        c.vendor.as_deref().unwrap_or(""),
+                        c.purpose.as_deref().unwrap_or(""),
+                        if c.http_only { "yes" } else { "no" },
+                        if c.secure { "yes" } else { "no" },
+                        c.same_site.as_deref().unwrap_or(""),
+                        c.expires.as_deref().unwrap_or("session"),
+                        c.phase.as_str(),
+                    ],
+                )?;
             }
         }
     }
     finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_and_numbers_kept() {
+        assert_eq!(
+            cell("=HYPERLINK(\"https://evil.example\")"),
+            "'=HYPERLINK(\"https://evil.example\")"
+        );
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("+31 20 123"), "'+31 20 123");
+        assert_eq!(cell("-3.5"), "-3.5");
+        assert_eq!(cell("Vergoeding IVF"), "Vergoeding IVF");
+    }
 }
