@@ -75,6 +75,9 @@ pub struct Observation {
     /// JavaScript dialogs the page opened (answered at once so the visit could go on).
     #[serde(default)]
     pub dialogs: Vec<Dialog>,
+    /// Windows the page opened (closed at once; their URL as first known, often `about:blank`).
+    #[serde(default)]
+    pub popups: Vec<String>,
     /// Path of the screenshot, relative to the output folder.
     pub screenshot: Option<String>,
     /// What the consent banner offered and what clicking it did, when the visit looked at it.

@@ -247,3 +247,17 @@ fn javascript_dialogs_are_answered_and_recorded_and_the_visit_goes_on() {
     );
     assert_eq!(pages[1].dialogs.len(), 1, "{:?}", pages[1].dialogs);
 }
+
+#[test]
+fn pop_up_windows_are_closed_and_recorded() {
+    let result = common::scan_fixture_sites_with(
+        vec![common::site(
+            "Popup Kliniek",
+            "https://www.popup-kliniek.nl/",
+        )],
+        |config| config.max_pages = 1,
+    );
+    let home = &result.report.sites[0].pages[0];
+    assert!(home.error.is_none(), "{:?}", home.error);
+    assert_eq!(home.popups.len(), 1, "{:?}", home.popups);
+}

@@ -347,6 +347,7 @@ impl Session {
             .map_err(BrowserError::Internal)?;
         let page = chromium.browser.new_page(target).await?;
         let session = page.session_id().as_ref().to_string();
+        let popups = watch_popups(chromium, &page).await?;
         let visit = VisitContext {
             raw_events: std::sync::Mutex::new(Some(chromium.router.register(&session))),
             page,
@@ -411,6 +412,9 @@ impl Session {
             }
         }
         chromium.router.forget(&session);
+        popups.task.abort();
+        observation.popups =
+            std::mem::take(&mut *popups.seen.lock().unwrap_or_else(|p| p.into_inner()));
         if loading == Loading::Failed {
             // What is on screen now is Chromium's own error page, not the site's.
             observation.title = None;
@@ -431,6 +435,49 @@ impl Session {
         )
         .await;
     }
+}
+
+/// Windows the visited page opened, watched for the length of a visit.
+struct PopupWatch {
+    seen: Arc<std::sync::Mutex<Vec<String>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Closes every window the page opens (`window.open`, `target=_blank` clicks by scripts) as soon as it
+/// appears, and records its URL: a pop-up would otherwise run on unobserved, out of the visit's evidence.
+async fn watch_popups(
+    chromium: &Chromium,
+    page: &chromiumoxide::Page,
+) -> Result<PopupWatch, BrowserError> {
+    let opener = page.target_id().clone();
+    use chromiumoxide::cdp::browser_protocol::target::{CloseTargetParams, EventTargetCreated};
+    let mut created = chromium
+        .browser
+        .event_listener::<EventTargetCreated>()
+        .await?;
+    let seen: Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let record = Arc::clone(&seen);
+    // The Target domain answers on the page's own session too; the browser handle cannot be shared.
+    let closer = page.clone();
+    let task = tokio::spawn(async move {
+        while let Some(event) = created.next().await {
+            let info = &event.target_info;
+            if info.opener_id.as_ref() != Some(&opener) {
+                continue;
+            }
+            if let Err(e) = closer
+                .execute(CloseTargetParams::new(info.target_id.clone()))
+                .await
+            {
+                tracing::warn!(url = %info.url, "could not close a pop-up window: {e}");
+            }
+            let mut seen = record.lock().unwrap_or_else(|p| p.into_inner());
+            if seen.len() < 50 {
+                seen.push(info.url.clone());
+            }
+        }
+    });
+    Ok(PopupWatch { seen, task })
 }
 
 /// Navigates and waits for the load event; records why the visit failed when it did.

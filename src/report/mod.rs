@@ -353,6 +353,9 @@ pub struct PageReport {
     /// JavaScript dialogs the page opened, answered so the visit could go on.
     #[serde(default)]
     pub dialogs: Vec<crate::observe::Dialog>,
+    /// Windows the page opened, closed at once.
+    #[serde(default)]
+    pub popups: Vec<String>,
 }
 
 impl PageReport {
@@ -381,6 +384,7 @@ impl PageReport {
             blocked_cookies: detections.blocked_cookies,
             disguised: detections.disguised,
             dialogs: observation.dialogs.clone(),
+            popups: observation.popups.clone(),
         }
     }
 }
