@@ -271,6 +271,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .out
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("reports/demo"));
+            // A folder holding an earlier demo (only demo writes fixture-requests.jsonl) is replaced, so
+            // the Quick start can be run again; any other folder with a scan in it is left alone and the
+            // scan store refuses it.
+            if out.join("fixture-requests.jsonl").is_file() && out.join("scan.sqlite").is_file() {
+                eprintln!("replacing the earlier demo output in {}", out.display());
+                std::fs::remove_dir_all(&out).with_context(|| {
+                    format!("cannot remove the earlier demo output {}", out.display())
+                })?;
+            }
             std::fs::create_dir_all(&out)
                 .with_context(|| format!("cannot create the output folder {}", out.display()))?;
             let server = FixtureServer::start(

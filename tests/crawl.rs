@@ -479,3 +479,28 @@ fn chromium_is_replaced_after_n_visits_and_when_it_is_killed_mid_scan() {
             .all(|p| p.error.is_none())
     );
 }
+
+#[test]
+fn demo_runs_again_into_its_own_folder() {
+    let work = tempfile::tempdir().unwrap();
+    let sites = work.path().join("one.csv");
+    std::fs::write(&sites, "name,url\nPolderzorg,https://www.polderzorg.nl/\n").unwrap();
+    let out = work.path().join("demo");
+    for run in 1..=2 {
+        let output = pixelaudit()
+            .current_dir(common::repo())
+            .args(["demo", "--consent", "none", "--max-pages", "1", "--sites"])
+            .arg(&sites)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "run {run}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    assert_eq!(read_report(&out).sites.len(), 1);
+}
