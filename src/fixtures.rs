@@ -12,7 +12,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use futures::StreamExt;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, Limited, StreamBody};
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
@@ -20,6 +22,9 @@ use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
 use tokio_rustls::LazyConfigAcceptor;
 use tokio_rustls::rustls::{self, ServerConfig};
+
+/// An answer body: whole, or streamed (endless drips, hundreds of megabytes of filler).
+type Body = BoxBody<Bytes, std::convert::Infallible>;
 
 /// The largest request body the fixture server reads and logs.
 const MAX_LOGGED_BODY: usize = 8 * 1024 * 1024;
@@ -86,6 +91,9 @@ struct HostConfig {
     /// `"fail"` makes every TLS handshake with this host fail.
     #[serde(default)]
     tls: Option<String>,
+    /// `"reset"` resets every connection to this host (TCP RST) once its TLS hello names it.
+    #[serde(default)]
+    connection: Option<String>,
     /// Headers added to every answer of this host.
     #[serde(default)]
     headers: HashMap<String, String>,
@@ -123,6 +131,19 @@ struct Route {
     /// Never answer.
     #[serde(default)]
     hang: bool,
+    /// After the body, send a small piece of HTML every this many milliseconds, forever.
+    #[serde(default)]
+    drip_ms: u64,
+    /// After the body, stream this many megabytes of filler paragraphs.
+    #[serde(default)]
+    filler_mb: u64,
+    /// Answer a made-up HTML page with this many links to pages of the same host.
+    #[serde(default)]
+    links: u32,
+    /// A redirect chain: the path is the route's prefix plus a number, and each hop redirects to the
+    /// next number until this many hops were made, then to `redirect`.
+    #[serde(default)]
+    chain: u32,
 }
 
 impl Route {
@@ -289,6 +310,19 @@ async fn accept_loop(
                 .get(&sni)
                 .and_then(|h| h.tls.as_deref())
                 .is_some_and(|t| t == "fail");
+            let resets = web
+                .hosts
+                .get(&sni)
+                .and_then(|h| h.connection.as_deref())
+                .is_some_and(|c| c == "reset");
+            if resets {
+                // A zero linger turns the close into a TCP reset, as a crashing load balancer sends.
+                let handshake = start.into_stream(tls);
+                if let Some(stream) = handshake.get_ref() {
+                    let _ = socket2::SockRef::from(stream).set_linger(Some(Duration::ZERO));
+                }
+                return;
+            }
             let config = if fails { broken_tls } else { tls };
             let Ok(tls_stream) = start.into_stream(config).await else {
                 return;
@@ -305,7 +339,7 @@ async fn accept_loop(
 }
 
 impl Web {
-    async fn answer(&self, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    async fn answer(&self, req: Request<Incoming>) -> Response<Body> {
         let host = req
             .headers()
             .get(hyper::header::HOST)
@@ -353,7 +387,7 @@ impl Web {
             return plain(StatusCode::NOT_FOUND, "no such fixture host");
         };
         let mut response = match config.routes.iter().find(|r| r.matches(&path)) {
-            Some(route) => self.route_answer(&host, route).await,
+            Some(route) => self.route_answer(&host, &path, route).await,
             None => self.file_answer(&host, &path, config).await,
         };
         for (name, value) in &config.headers {
@@ -379,7 +413,7 @@ impl Web {
         }
     }
 
-    async fn route_answer(&self, host: &str, route: &Route) -> Response<Full<Bytes>> {
+    async fn route_answer(&self, host: &str, path: &str, route: &Route) -> Response<Body> {
         if route.hang {
             std::future::pending::<()>().await;
         }
@@ -387,6 +421,30 @@ impl Web {
             tokio::time::sleep(Duration::from_millis(route.delay_ms)).await;
         }
         let mut builder = Response::builder();
+        if route.chain > 0 {
+            let prefix = route.path.trim_end_matches('*');
+            let hop: u32 = path
+                .strip_prefix(prefix)
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let next = if hop + 1 < route.chain {
+                format!("{prefix}{}", hop + 1)
+            } else {
+                route.redirect.clone().unwrap_or_else(|| "/".into())
+            };
+            return builder
+                .status(302)
+                .header("location", next)
+                .body(full(Bytes::new()))
+                .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "bad route"));
+        }
+        if route.links > 0 {
+            return builder
+                .status(200)
+                .header("content-type", "text/html; charset=utf-8")
+                .body(full(Bytes::from(link_page(route.links))))
+                .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "bad route"));
+        }
         let (status, body, content_type) = if let Some(location) = &route.redirect {
             builder = builder.header("location", location);
             (302, Bytes::new(), "text/plain".to_string())
@@ -428,17 +486,19 @@ impl Web {
         for cookie in &route.set_cookies {
             builder = builder.header("set-cookie", cookie);
         }
+        let body = if route.drip_ms > 0 {
+            endless_drip(body, Duration::from_millis(route.drip_ms))
+        } else if route.filler_mb > 0 {
+            with_filler(body, route.filler_mb)
+        } else {
+            full(body)
+        };
         builder
-            .body(Full::new(body))
+            .body(body)
             .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "bad route"))
     }
 
-    async fn file_answer(
-        &self,
-        host: &str,
-        path: &str,
-        config: &HostConfig,
-    ) -> Response<Full<Bytes>> {
+    async fn file_answer(&self, host: &str, path: &str, config: &HostConfig) -> Response<Body> {
         let Some(file) = self.file_for(host, path) else {
             return plain(StatusCode::NOT_FOUND, "not found");
         };
@@ -452,7 +512,7 @@ impl Web {
                     }
                 }
                 builder
-                    .body(Full::new(Bytes::from(bytes)))
+                    .body(full(Bytes::from(bytes)))
                     .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "bad file"))
             }
             Err(_) => plain(StatusCode::NOT_FOUND, "not found"),
@@ -486,8 +546,48 @@ fn percent_decode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+fn full(bytes: Bytes) -> Body {
+    Full::new(bytes).boxed()
+}
+
+/// `start`, then a paragraph every `every`, for as long as the browser keeps reading.
+fn endless_drip(start: Bytes, every: Duration) -> Body {
+    let first = futures::stream::once(async move { start });
+    let drops = futures::stream::unfold(0u64, move |n| async move {
+        tokio::time::sleep(every).await;
+        Some((Bytes::from(format!("<p>druppel {n}</p>\n")), n + 1))
+    });
+    BodyExt::boxed(StreamBody::new(
+        first.chain(drops).map(|b| Ok(hyper::body::Frame::data(b))),
+    ))
+}
+
+/// `start`, then `megabytes` of filler paragraphs made 64 KiB at a time, so the server never holds them.
+fn with_filler(start: Bytes, megabytes: u64) -> Body {
+    const CHUNK: usize = 64 * 1024;
+    let line = "<p>opvulling opvulling opvulling opvulling opvulling opvulling opvulling</p>\n";
+    let chunk: Bytes = line.repeat(CHUNK / line.len()).into();
+    let chunks = (megabytes * 1024 * 1024).div_ceil(chunk.len() as u64);
+    let first = futures::stream::once(async move { start });
+    let rest = futures::stream::iter((0..chunks).map(move |_| chunk.clone()));
+    BodyExt::boxed(StreamBody::new(
+        first.chain(rest).map(|b| Ok(hyper::body::Frame::data(b))),
+    ))
+}
+
+/// A page with `count` links to pages of its own host.
+fn link_page(count: u32) -> String {
+    let mut html = String::with_capacity(count as usize * 40 + 200);
+    html.push_str("<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Alle pagina's</title></head><body><h1>Alle pagina's</h1>\n");
+    for i in 0..count {
+        html.push_str(&format!("<a href=\"/pagina/{i}\">pagina {i}</a>\n"));
+    }
+    html.push_str("</body></html>\n");
+    html
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
+    let mut r = Response::new(full(Bytes::from_static(text.as_bytes())));
     *r.status_mut() = status;
     r
 }
