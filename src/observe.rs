@@ -75,9 +75,17 @@ pub struct Observation {
     /// JavaScript dialogs the page opened (answered at once so the visit could go on).
     #[serde(default)]
     pub dialogs: Vec<Dialog>,
-    /// Windows the page opened (closed at once; their URL as first known, often `about:blank`).
+    /// Windows the page tried to open (URLs): refused by the pop-up blocker as in a visitor's browser, or
+    /// closed at once when one got through.
     #[serde(default)]
     pub popups: Vec<String>,
+    /// Why the first attempt failed, when the visit was made a second time (its renderer or Chromium
+    /// died); this observation is the second attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_attempt_error: Option<String>,
+    /// The page's renderer crashed during this visit, so the crawler tries it once more.
+    #[serde(skip)]
+    pub renderer_crashed: bool,
     /// Path of the screenshot, relative to the output folder.
     pub screenshot: Option<String>,
     /// What the consent banner offered and what clicking it did, when the visit looked at it.

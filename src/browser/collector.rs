@@ -14,6 +14,7 @@ use futures::future::BoxFuture;
 
 use super::BrowserError;
 use super::raw::RawEvents;
+use super::watchdog::Watchdog;
 use crate::observe::Observation;
 
 /// What a collector may use during a visit.
@@ -30,6 +31,8 @@ pub struct VisitContext {
     pub evidence_dir: Option<PathBuf>,
     /// A file-name-safe name for this visit's evidence.
     pub evidence_name: String,
+    /// Faults of the page (crash, script redirect loop, huge response) that end the waiting early.
+    pub watchdog: Watchdog,
 }
 
 impl VisitContext {
@@ -44,6 +47,7 @@ impl VisitContext {
 pub struct NetworkActivity {
     in_flight: AtomicI64,
     last_event_ms: AtomicU64,
+    largest_document: AtomicU64,
 }
 
 impl NetworkActivity {
@@ -60,6 +64,14 @@ impl NetworkActivity {
     /// Counts `now_ms` as activity: after the visit acts (a click, typing), quiet is measured from then.
     pub fn touch(&self, now_ms: u64) {
         self.last_event_ms.fetch_max(now_ms, Ordering::SeqCst);
+    }
+    /// One document (page or frame) has brought `bytes` so far.
+    pub fn document_size(&self, bytes: u64) {
+        self.largest_document.fetch_max(bytes, Ordering::SeqCst);
+    }
+    /// The most bytes any one document of the visit brought.
+    pub fn largest_document(&self) -> u64 {
+        self.largest_document.load(Ordering::SeqCst)
     }
     /// True when nothing is in flight and nothing happened for `quiet_ms`.
     pub fn is_quiet(&self, now_ms: u64, quiet_ms: u64) -> bool {

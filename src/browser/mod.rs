@@ -17,6 +17,7 @@ mod probe;
 mod raw;
 mod screenshot;
 mod storage;
+mod watchdog;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -40,6 +41,7 @@ pub use raw::RawCommand;
 
 use crate::observe::{ConsentMode, Observation};
 use raw::RawRouter;
+use watchdog::Fault;
 
 /// What can go wrong with the browser itself (not with a page: page failures are recorded in the observation).
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +101,8 @@ enum Loading {
     Partial,
     /// Nothing usable arrived.
     Failed,
+    /// The renderer crashed or stopped answering: the network evidence stands, the page cannot be read.
+    RendererLost,
 }
 
 /// A running Chromium.
@@ -171,7 +175,6 @@ impl Chromium {
             .arg("disable-dev-shm-usage")
             .arg("disable-default-apps")
             .arg("disable-extensions")
-            .arg("disable-popup-blocking")
             .arg("disable-client-side-phishing-detection")
             .arg("metrics-recording-only")
             .arg(("password-store", "basic"))
@@ -181,6 +184,9 @@ impl Chromium {
             .arg(("lang", "nl-NL"))
             .arg(("accept-lang", "nl-NL,nl,en"))
             .arg("disable-site-isolation-trials")
+            // A page that hoards memory crashes its own renderer at this size instead of growing until
+            // the machine swaps; the crash is recorded and the scan goes on.
+            .arg(("js-flags", "--max-old-space-size=384"))
             .arg((
                 "disable-features",
                 "IsolateOrigins,site-per-process,Translate,OptimizationHints,MediaRouter",
@@ -348,6 +354,7 @@ impl Session {
         let page = chromium.browser.new_page(target).await?;
         let session = page.session_id().as_ref().to_string();
         let popups = watch_popups(chromium, &page).await?;
+        let watchdog = watchdog::Watchdog::attach(&page).await?;
         let visit = VisitContext {
             raw_events: std::sync::Mutex::new(Some(chromium.router.register(&session))),
             page,
@@ -355,6 +362,7 @@ impl Session {
             activity: Default::default(),
             evidence_dir: evidence.map(|(dir, _)| dir.to_path_buf()),
             evidence_name: evidence.map(|(_, n)| n.to_string()).unwrap_or_default(),
+            watchdog,
         };
         let mut collectors: Vec<Box<dyn Collector>> = vec![
             Box::new(dialogs::DialogCollector::default()),
@@ -382,24 +390,51 @@ impl Session {
         if loading == Loading::Complete {
             wait_for_quiet(&visit, settle, quiet).await;
         }
-        if let (Some(plan), true) = (consent, loading != Loading::Failed) {
-            let seen = consent::handle(&visit, plan, settle, quiet).await;
-            if seen.choice_at_ms.is_some() {
-                observation.choice_at_ms = seen.choice_at_ms;
-                observation.cookies_before_choice = seen.cookies_before_choice.clone();
+        // What the page can still do after loading (crash, send the browser on, stream without end).
+        let loading = match visit.watchdog.fault(&visit.activity) {
+            Some(fault) if loading == Loading::Complete => {
+                stop_for(&visit, fault, observation).await
             }
-            observation.consent = Some(seen);
-        }
-        if loading != Loading::Failed {
-            let typed = probe::fill_forms(&visit).await;
-            if !typed.is_empty() {
-                settle_after_action(&visit, settle, quiet).await;
+            _ => loading,
+        };
+        let readable = matches!(loading, Loading::Complete | Loading::Partial);
+        let acting = async {
+            if let (Some(plan), true) = (consent, readable) {
+                let seen = consent::handle(&visit, plan, settle, quiet).await;
+                if seen.choice_at_ms.is_some() {
+                    observation.choice_at_ms = seen.choice_at_ms;
+                    observation.cookies_before_choice = seen.cookies_before_choice.clone();
+                }
+                observation.consent = Some(seen);
             }
-            observation.form_values = typed;
-        }
+            if readable {
+                let typed = probe::fill_forms(&visit).await;
+                if !typed.is_empty() {
+                    settle_after_action(&visit, settle, quiet).await;
+                }
+                observation.form_values = typed;
+            }
+        };
+        // A renderer that crashes while the banner is looked at or forms are filled would leave those
+        // steps waiting for answers that never come.
+        let crashed_meanwhile = tokio::select! {
+            _ = acting => false,
+            _ = visit.watchdog.renderer_crash() => true,
+        };
+        let loading = if crashed_meanwhile {
+            stop_for(&visit, Fault::RendererCrashed, observation).await
+        } else {
+            loading
+        };
+        // A lost renderer answers nothing that needs it; the collectors that need only the browser
+        // (network, cookies) still get their say.
+        let patience = if loading == Loading::RendererLost || visit.watchdog.renderer_crashed() {
+            Duration::from_secs(2)
+        } else {
+            Duration::from_secs(10)
+        };
         for c in collectors.iter_mut() {
-            let result =
-                tokio::time::timeout(Duration::from_secs(10), c.collect(&visit, observation)).await;
+            let result = tokio::time::timeout(patience, c.collect(&visit, observation)).await;
             if observation.error.is_none() {
                 match result {
                     Ok(Err(e)) => observation.error = Some(format!("could not read the page: {e}")),
@@ -415,6 +450,9 @@ impl Session {
         popups.task.abort();
         observation.popups =
             std::mem::take(&mut *popups.seen.lock().unwrap_or_else(|p| p.into_inner()));
+        if let Some(Fault::RendererCrashed) = visit.watchdog.fault(&visit.activity) {
+            observation.renderer_crashed = true;
+        }
         if loading == Loading::Failed {
             // What is on screen now is Chromium's own error page, not the site's.
             observation.title = None;
@@ -443,37 +481,51 @@ struct PopupWatch {
     task: tokio::task::JoinHandle<()>,
 }
 
-/// Closes every window the page opens (`window.open`, `target=_blank` clicks by scripts) as soon as it
-/// appears, and records its URL: a pop-up would otherwise run on unobserved, out of the visit's evidence.
+/// Most pop-ups recorded per visit; a page that opens them in a loop is not listed further.
+const MAX_POPUPS: usize = 50;
+
+/// Records every window the page tries to open (`window.open`, `target=_blank` clicks by scripts).
+/// Chromium's pop-up blocker, on as in a visitor's browser, refuses those not opened by a click, so they
+/// never load; one that gets through anyway is closed as soon as it appears, so it cannot run on
+/// unobserved, out of the visit's evidence.
 async fn watch_popups(
     chromium: &Chromium,
     page: &chromiumoxide::Page,
 ) -> Result<PopupWatch, BrowserError> {
-    let opener = page.target_id().clone();
+    use chromiumoxide::cdp::browser_protocol::page::EventWindowOpen;
     use chromiumoxide::cdp::browser_protocol::target::{CloseTargetParams, EventTargetCreated};
+    let opener = page.target_id().clone();
     let mut created = chromium
         .browser
         .event_listener::<EventTargetCreated>()
         .await?;
+    let mut asked = page.event_listener::<EventWindowOpen>().await?;
     let seen: Arc<std::sync::Mutex<Vec<String>>> = Default::default();
     let record = Arc::clone(&seen);
     // The Target domain answers on the page's own session too; the browser handle cannot be shared.
     let closer = page.clone();
     let task = tokio::spawn(async move {
-        while let Some(event) = created.next().await {
-            let info = &event.target_info;
-            if info.opener_id.as_ref() != Some(&opener) {
-                continue;
-            }
-            if let Err(e) = closer
-                .execute(CloseTargetParams::new(info.target_id.clone()))
-                .await
-            {
-                tracing::warn!(url = %info.url, "could not close a pop-up window: {e}");
-            }
-            let mut seen = record.lock().unwrap_or_else(|p| p.into_inner());
-            if seen.len() < 50 {
-                seen.push(info.url.clone());
+        loop {
+            tokio::select! {
+                Some(event) = asked.next() => {
+                    let mut seen = record.lock().unwrap_or_else(|p| p.into_inner());
+                    if seen.len() < MAX_POPUPS {
+                        seen.push(event.url.clone());
+                    }
+                }
+                Some(event) = created.next() => {
+                    let info = &event.target_info;
+                    if info.opener_id.as_ref() != Some(&opener) {
+                        continue;
+                    }
+                    if let Err(e) = closer
+                        .execute(CloseTargetParams::new(info.target_id.clone()))
+                        .await
+                    {
+                        tracing::warn!(url = %info.url, "could not close a pop-up window: {e}");
+                    }
+                }
+                else => break,
             }
         }
     });
@@ -503,17 +555,27 @@ async fn navigate(
     // `load` for Chromium's error page, so the answer decides, not the event.
     let navigation = visit.page.execute(NavigateParams::new(url));
     let deadline = tokio::time::sleep(timeout);
+    let mut watch = tokio::time::interval(Duration::from_millis(100));
     tokio::pin!(navigation, deadline);
-    let (mut answer, mut dom_ready, mut loaded) = (None, false, false);
+    let (mut answer, mut dom_ready, mut loaded, mut fault) = (None, false, false, None);
     while answer.is_none() || !loaded {
         tokio::select! {
             a = &mut navigation, if answer.is_none() => answer = Some(a),
             _ = dom_ready_events.next(), if !dom_ready => dom_ready = true,
             _ = load_events.next(), if !loaded => loaded = true,
+            _ = watch.tick() => {
+                fault = visit.watchdog.fault(&visit.activity);
+                if fault.is_some() {
+                    break;
+                }
+            }
             _ = &mut deadline => break,
         }
     }
-    match answer {
+    if let Some(fault) = fault {
+        return stop_for(visit, fault, observation).await;
+    }
+    let committed = match answer {
         Some(Err(e)) => {
             observation.error = Some(format!("browser error: {e}"));
             return Loading::Failed;
@@ -523,24 +585,79 @@ async fn navigate(
                 observation.error = Some(explain_net_error(err));
                 return Loading::Failed;
             }
+            true
         }
-        None => {}
-    }
+        // The driver answers a navigation only once it has loaded; the commit is seen in the events.
+        None => visit.watchdog.committed(),
+    };
     if loaded {
-        Loading::Complete
-    } else if dom_ready {
+        return Loading::Complete;
+    }
+    let seconds = timeout.as_secs();
+    if !dom_ready && committed && !renderer_answers(visit).await {
+        // The document arrived but its scripts never give the renderer back.
         observation.error = Some(format!(
-            "timeout: the page did not finish loading within {} s (what it did until then is kept)",
-            timeout.as_secs()
+            "page stopped responding: a script kept the renderer busy for {seconds} s"
         ));
+        return Loading::RendererLost;
+    }
+    if dom_ready || committed {
+        // Freeze the page as it is: a body that never ends would otherwise keep arriving while it is read.
+        stop_loading(visit).await;
+        observation.error = Some(if dom_ready {
+            format!(
+                "timeout: the page did not finish loading within {seconds} s (what it did until then is kept)"
+            )
+        } else {
+            format!(
+                "timeout: the page kept arriving and never finished within {seconds} s (what it did until then is kept)"
+            )
+        });
         Loading::Partial
     } else {
-        observation.error = Some(format!(
-            "timeout: no response within {} s",
-            timeout.as_secs()
-        ));
+        observation.error = Some(format!("timeout: no response within {seconds} s"));
         Loading::Failed
     }
+}
+
+/// Ends the loading of a page the watchdog caught, and records why.
+async fn stop_for(visit: &VisitContext, fault: Fault, observation: &mut Observation) -> Loading {
+    observation.error.get_or_insert(fault.reason());
+    match fault {
+        Fault::RendererCrashed => Loading::RendererLost,
+        Fault::TooLarge(_) => {
+            stop_loading(visit).await;
+            Loading::Partial
+        }
+        Fault::NavigationLoop(_) => {
+            // Each document of the loop sends the browser on again as soon as it runs; only leaving
+            // for a blank page ends it. What the loop sent and set stays in the evidence.
+            stop_loading(visit).await;
+            let blank = visit.page.execute(NavigateParams::new("about:blank"));
+            let _ = tokio::time::timeout(Duration::from_secs(3), blank).await;
+            Loading::Failed
+        }
+    }
+}
+
+/// `window.stop()` from outside: no more document bytes, no more navigations.
+async fn stop_loading(visit: &VisitContext) {
+    let stop = visit
+        .page
+        .execute(RawCommand::new("Page.stopLoading", serde_json::json!({})));
+    let _ = tokio::time::timeout(Duration::from_secs(2), stop).await;
+}
+
+/// Whether the page's renderer still runs a trivial script within two seconds.
+async fn renderer_answers(visit: &VisitContext) -> bool {
+    let probe = visit.page.execute(RawCommand::new(
+        "Runtime.evaluate",
+        serde_json::json!({ "expression": "1", "returnByValue": true }),
+    ));
+    matches!(
+        tokio::time::timeout(Duration::from_secs(2), probe).await,
+        Ok(Ok(_))
+    )
 }
 
 /// After the visit acted on the page (a consent click, typing into a form): the page's reaction may start
@@ -555,7 +672,9 @@ pub(crate) async fn wait_for_quiet(visit: &VisitContext, settle: Duration, quiet
     let until = Instant::now() + settle;
     let quiet = quiet.as_millis() as u64;
     while Instant::now() < until {
-        if visit.activity.is_quiet(visit.elapsed_ms(), quiet) {
+        if visit.activity.is_quiet(visit.elapsed_ms(), quiet)
+            || visit.watchdog.fault(&visit.activity).is_some()
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -609,7 +728,7 @@ pub fn explain_net_error(code: &str) -> String {
         "ERR_CONNECTION_RESET" => "connection reset by the server",
         "ERR_CONNECTION_CLOSED" | "ERR_EMPTY_RESPONSE" => "connection closed without an answer",
         "ERR_CONNECTION_TIMED_OUT" | "ERR_TIMED_OUT" => "timeout: the server did not answer",
-        "ERR_TOO_MANY_REDIRECTS" => "redirect loop: too many redirects",
+        "ERR_TOO_MANY_REDIRECTS" => "redirect loop or too long a chain: more than 20 redirects",
         "ERR_ADDRESS_UNREACHABLE" | "ERR_INTERNET_DISCONNECTED" => "host unreachable",
         c if c.starts_with("ERR_CERT_") => "TLS certificate not valid",
         c if c.starts_with("ERR_SSL_") || c.contains("HANDSHAKE") => "TLS handshake failed",

@@ -11,7 +11,7 @@ use base64::Engine;
 use chromiumoxide::Page;
 use chromiumoxide::cdp::IntoEventKind;
 use chromiumoxide::cdp::browser_protocol::network::{
-    EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent,
+    EventDataReceived, EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent,
     EventRequestWillBeSentExtraInfo, EventResponseReceived, EventResponseReceivedExtraInfo,
 };
 use futures::future::BoxFuture;
@@ -46,6 +46,8 @@ struct NetworkState {
     early_set_cookies: Vec<(String, SetCookie)>,
     /// Requests announced as having a body Chromium did not include.
     bodies_to_fetch: Vec<String>,
+    /// Bytes received so far per request id (decoded), to stop a document that has no end.
+    received: HashMap<String, u64>,
 }
 
 impl Collector for NetworkCollector {
@@ -66,6 +68,7 @@ impl Collector for NetworkCollector {
                 typed::<EventResponseReceivedExtraInfo>(page, "Network.responseReceivedExtraInfo")
                     .await?,
                 typed::<EventLoadingFinished>(page, "Network.loadingFinished").await?,
+                typed::<EventDataReceived>(page, "Network.dataReceived").await?,
                 typed::<EventLoadingFailed>(page, "Network.loadingFailed").await?,
             ];
             if let Some(raw) = visit.raw_events.lock().ok().and_then(|mut r| r.take()) {
@@ -215,6 +218,19 @@ impl NetworkState {
                 }
             }
             "Network.responseReceivedExtraInfo" => self.on_response_extra(&id, p),
+            "Network.dataReceived" => {
+                let length = p.get("dataLength").and_then(Value::as_u64).unwrap_or(0);
+                let is_document = self
+                    .latest
+                    .get(&id)
+                    .is_some_and(|&i| self.requests[i].resource_type == "Document");
+                let total = self.received.entry(id).or_default();
+                *total += length;
+                if is_document {
+                    activity.document_size(*total);
+                }
+                activity.touch(now);
+            }
             "Network.loadingFinished" if self.latest.contains_key(&id) => {
                 activity.ended(now);
             }

@@ -353,9 +353,12 @@ pub struct PageReport {
     /// JavaScript dialogs the page opened, answered so the visit could go on.
     #[serde(default)]
     pub dialogs: Vec<crate::observe::Dialog>,
-    /// Windows the page opened, closed at once.
+    /// Windows the page tried to open, refused or closed at once.
     #[serde(default)]
     pub popups: Vec<String>,
+    /// Why the first attempt of this visit failed, when it was made twice (renderer or Chromium died).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_attempt_error: Option<String>,
 }
 
 impl PageReport {
@@ -385,6 +388,7 @@ impl PageReport {
             disguised: detections.disguised,
             dialogs: observation.dialogs.clone(),
             popups: observation.popups.clone(),
+            first_attempt_error: observation.first_attempt_error.clone(),
         }
     }
 }
