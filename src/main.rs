@@ -20,6 +20,8 @@ use pixelaudit::rules::{self, Rules};
 const EXIT_FAILED_PAGES: u8 = 1;
 /// Exit code: bad usage or bad input.
 const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code: the scan stopped before its end (the disk filled up); `scan --resume` continues it.
+const EXIT_STOPPED: u8 = 3;
 
 /// Audits websites for tracking of health data: visits pages in headless Chromium, detects trackers
 /// with the rule database and reports what each one received.
@@ -138,6 +140,9 @@ struct CommonScanArgs {
     /// Seconds to wait for a page's document and load event.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     page_timeout: u64,
+    /// Seconds one site may take per consent mode; the pages left are recorded as not visited.
+    #[arg(long, value_name = "S", default_value_t = 900, value_parser = clap::value_parser!(u64).range(10..=86_400))]
+    site_budget: u64,
 }
 
 #[derive(Args)]
@@ -214,7 +219,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(EXIT_BAD_INPUT)
+            match e.downcast_ref::<crawl::ScanError>() {
+                Some(crawl::ScanError::DiskFull(_)) => ExitCode::from(EXIT_STOPPED),
+                _ => ExitCode::from(EXIT_BAD_INPUT),
+            }
         }
     }
 }
@@ -235,8 +243,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for url in &args.urls {
                 sites.push(crawl::site_from_url(url)?);
             }
+            let mut skipped = 0;
             if let Some(list) = &args.sites {
-                sites.extend(read_sites(list)?);
+                let (listed, bad_rows) = read_sites(list)?;
+                sites.extend(listed);
+                skipped = bad_rows;
             }
             if sites.is_empty() {
                 anyhow::bail!("nothing to scan: give one or more URLs, or --sites FILE.csv");
@@ -247,7 +258,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("reports/scan"));
             let config = scan_config(&args.common, sites, out, None, 30, 500)?;
-            finish(crawl::scan(&config, &rules).await?, &config.out_dir)
+            let code = finish(crawl::scan(&config, &rules).await?, &config.out_dir)?;
+            Ok(with_skipped_rows(code, skipped, args.sites.as_deref()))
         }
         Command::Report(args) => {
             let rules = load_rules(&rules_dir)?;
@@ -265,7 +277,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .sites
                 .clone()
                 .unwrap_or_else(|| shipped("fixtures/sectors/nl-insurers.csv"));
-            let sites = read_sites(&list)?;
+            let (sites, skipped) = read_sites(&list)?;
             let out = args
                 .common
                 .out
@@ -296,7 +308,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // The fixture web is our own server on loopback: no politeness delay needed.
             let mut config = scan_config(&args.common, sites, out, Some(server.addr()), 4, 0)?;
             config.browser.insecure = true;
-            finish(crawl::scan(&config, &rules).await?, &config.out_dir)
+            let code = finish(crawl::scan(&config, &rules).await?, &config.out_dir)?;
+            Ok(with_skipped_rows(code, skipped, Some(&list)))
         }
         Command::Fixtures(FixturesCommand::Serve {
             addr,
@@ -338,7 +351,9 @@ fn load_rules(dir: &Path) -> anyhow::Result<Rules> {
         .map_err(|e| anyhow::anyhow!("{e}\nFix the rule files, then run `pixelaudit rules check`."))
 }
 
-fn read_sites(path: &Path) -> anyhow::Result<Vec<Site>> {
+/// Reads a site list; bad rows are reported (`file:line: message`) and skipped, and counted so the scan
+/// of the good rows still ends with exit code 2.
+fn read_sites(path: &Path) -> anyhow::Result<(Vec<Site>, usize)> {
     let (sites, problems) = crawl::read_site_list(path)?;
     for p in &problems {
         eprintln!("warning: {p} (row skipped)");
@@ -349,7 +364,22 @@ fn read_sites(path: &Path) -> anyhow::Result<Vec<Site>> {
             path.display()
         );
     }
-    Ok(sites)
+    Ok((sites, problems.len()))
+}
+
+/// The exit code of a scan of a site list with `skipped` bad rows: the good rows were scanned, but the
+/// input had mistakes, which a script running pixelaudit must notice.
+fn with_skipped_rows(code: ExitCode, skipped: usize, list: Option<&Path>) -> ExitCode {
+    match (skipped, list) {
+        (0, _) | (_, None) => code,
+        (n, Some(list)) => {
+            eprintln!(
+                "warning: {n} row(s) of {} were skipped (messages above); exit code 2",
+                list.display()
+            );
+            ExitCode::from(EXIT_BAD_INPUT)
+        }
+    }
 }
 
 fn scan_config(
@@ -396,6 +426,7 @@ fn scan_config(
         command_line: command_line(),
         formats,
         lang: common.lang.clone(),
+        site_budget: Duration::from_secs(common.site_budget),
     })
 }
 

@@ -236,7 +236,7 @@ fn javascript_dialogs_are_answered_and_recorded_and_the_visit_goes_on() {
     }
     let home = &pages[0];
     let kinds: Vec<&str> = home.dialogs.iter().map(|d| d.kind.as_str()).collect();
-    assert_eq!(kinds, ["alert", "confirm"], "{:?}", home.dialogs);
+    assert_eq!(kinds, ["alert", "prompt", "confirm"], "{:?}", home.dialogs);
     assert!(home.dialogs[0].message.contains("cookies"));
     assert!(home.dialogs.iter().all(|d| d.answer == "dismissed"));
     // The scripts after the dialogs ran: GA4 was reached and read the page.
@@ -249,7 +249,7 @@ fn javascript_dialogs_are_answered_and_recorded_and_the_visit_goes_on() {
 }
 
 #[test]
-fn pop_up_windows_are_closed_and_recorded() {
+fn pop_up_windows_are_refused_and_recorded() {
     let result = common::scan_fixture_sites_with(
         vec![common::site(
             "Popup Kliniek",
@@ -259,5 +259,193 @@ fn pop_up_windows_are_closed_and_recorded() {
     );
     let home = &result.report.sites[0].pages[0];
     assert!(home.error.is_none(), "{:?}", home.error);
-    assert_eq!(home.popups.len(), 1, "{:?}", home.popups);
+    assert_eq!(
+        home.popups,
+        ["https://www.popup-kliniek.nl/aanbieding/"],
+        "{:?}",
+        home.popups
+    );
+    // The pop-up never loaded: the only request for its page is none at all (max_pages is 1).
+    assert!(
+        !result.log.iter().any(|r| r.path.starts_with("/aanbieding")),
+        "the pop-up loaded its page"
+    );
+}
+
+/// Runs pixelaudit with `args` and returns its exit code and standard error.
+fn run(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let output = pixelaudit().args(args).output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_kind_of_bad_input_exits_2_with_one_message_naming_the_file_line_or_flag() {
+    use std::ffi::OsStr;
+    let work = tempfile::tempdir().unwrap();
+    let path = |name: &str| work.path().join(name);
+
+    // Rule files: a duplicate id, a path pattern that is not a path, a vendor without company.
+    let duplicate =
+        broken_rules(|t| t.replacen("id = \"meta-social-plugin\"", "id = \"meta-pixel\"", 1));
+    let bad_pattern =
+        broken_rules(|t| t.replacen("paths = [\"/tr\", \"/tr/*\"]", "paths = [\"tr\"]", 1));
+    let no_company = broken_rules(|t| {
+        t.replacen(
+            "company = \"Meta Platforms Ireland Ltd.\"",
+            "company = \"\"",
+            1,
+        )
+    });
+    // Site lists: every row bad, and one that is not UTF-8 at all.
+    std::fs::write(path("bad.csv"), "name,url\nEen,ftp://x.nl/\nTwee\n").unwrap();
+    std::fs::write(
+        path("latin1.csv"),
+        b"name,url\nZi\xebkenhuis,https://www.zilverpolis.nl/\n",
+    )
+    .unwrap();
+    std::fs::create_dir(path("not-a-scan")).unwrap();
+
+    let cases: Vec<(Vec<&OsStr>, &str)> = vec![
+        (
+            vec![
+                "rules".as_ref(),
+                "check".as_ref(),
+                "--rules".as_ref(),
+                duplicate.path().as_os_str(),
+            ],
+            "meta.toml:",
+        ),
+        (
+            vec![
+                "rules".as_ref(),
+                "check".as_ref(),
+                "--rules".as_ref(),
+                bad_pattern.path().as_os_str(),
+            ],
+            "path pattern `tr` must start with '/'",
+        ),
+        (
+            vec![
+                "rules".as_ref(),
+                "check".as_ref(),
+                "--rules".as_ref(),
+                no_company.path().as_os_str(),
+            ],
+            "meta.toml:1: company is empty",
+        ),
+        (
+            vec![
+                "scan".as_ref(),
+                "--sites".as_ref(),
+                path("bad.csv").into_os_string().leak(),
+            ],
+            "no usable rows",
+        ),
+        (
+            vec![
+                "scan".as_ref(),
+                "--sites".as_ref(),
+                path("latin1.csv").into_os_string().leak(),
+            ],
+            "latin1.csv:2: not UTF-8 text",
+        ),
+        (
+            vec![
+                "scan".as_ref(),
+                "--sites".as_ref(),
+                path("missing.csv").into_os_string().leak(),
+            ],
+            "missing.csv",
+        ),
+        (
+            vec![
+                "scan".as_ref(),
+                "https://www.zilverpolis.nl/".as_ref(),
+                "--concurrency".as_ref(),
+                "0".as_ref(),
+            ],
+            "--concurrency",
+        ),
+        (
+            vec![
+                "scan".as_ref(),
+                "https://www.zilverpolis.nl/".as_ref(),
+                "--page-timeout".as_ref(),
+                "soon".as_ref(),
+            ],
+            "--page-timeout",
+        ),
+        (
+            vec![
+                "scan".as_ref(),
+                "https://www.zilverpolis.nl/".as_ref(),
+                "--consent".as_ref(),
+                "maybe".as_ref(),
+            ],
+            "--consent: unknown mode `maybe`",
+        ),
+        (
+            vec![
+                "scan".as_ref(),
+                "https://www.zilverpolis.nl/".as_ref(),
+                "--format".as_ref(),
+                "pdf".as_ref(),
+            ],
+            "pdf",
+        ),
+        (
+            vec![
+                "scan".as_ref(),
+                "https://www.zilverpolis.nl/".as_ref(),
+                "--lang".as_ref(),
+                "de".as_ref(),
+            ],
+            "--lang",
+        ),
+        (
+            vec![
+                "scan".as_ref(),
+                "https://www.zilverpolis.nl/".as_ref(),
+                "--site-budget".as_ref(),
+                "1".as_ref(),
+            ],
+            "--site-budget",
+        ),
+        (
+            vec![
+                "scan".as_ref(),
+                "https://www.zilverpolis.nl/".as_ref(),
+                "--map-hosts".as_ref(),
+                "localhost".as_ref(),
+            ],
+            "--map-hosts",
+        ),
+        (
+            vec![
+                "scan".as_ref(),
+                "--resume".as_ref(),
+                path("not-a-scan").into_os_string().leak(),
+            ],
+            "not-a-scan",
+        ),
+        (
+            vec![
+                "report".as_ref(),
+                path("not-a-scan").into_os_string().leak(),
+            ],
+            "not-a-scan",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (code, stderr) = run(&args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{args:?}: expected `{expected}` in: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
 }

@@ -347,7 +347,7 @@ fn a_scan_killed_with_sigkill_resumes_to_the_same_report_without_repeating_visit
 }
 
 #[test]
-fn malformed_site_list_rows_are_reported_with_their_line_and_skipped() {
+fn malformed_site_list_rows_are_reported_with_their_line_skipped_and_exit_2() {
     let (_runtime, server) = fixture_web();
     let work = tempfile::tempdir().unwrap();
     let sites = work.path().join("sites.csv");
@@ -357,7 +357,8 @@ fn malformed_site_list_rows_are_reported_with_their_line_and_skipped() {
          Zonder komma\n\
          Polderzorg,https://www.polderzorg.nl/,insurer\n\
          Rare link,ftp://www.polderzorg.nl/,insurer\n\
-         Te veel,https://www.kempenzorg.nl/,insurer,extra\n",
+         Te veel,https://www.kempenzorg.nl/,insurer,extra\n\
+         Nog eens,https://www.polderzorg.nl/\n",
     )
     .unwrap();
     let out = work.path().join("out");
@@ -371,7 +372,16 @@ fn malformed_site_list_rows_are_reported_with_their_line_and_skipped() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    // The good row is scanned and reported; the mistakes in the list still make the exit code 2.
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("4 row(s) of") && stderr.contains("were skipped"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("sites.csv:6: https://www.polderzorg.nl/ is listed twice"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("sites.csv:2: expected 2 or 3 columns"),
         "{stderr}"

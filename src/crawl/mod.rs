@@ -9,6 +9,7 @@
 
 mod frontier;
 mod politeness;
+mod preflight;
 mod progress;
 mod robots;
 mod sites;
@@ -16,7 +17,7 @@ mod sites;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -64,6 +65,17 @@ pub struct ScanConfig {
     /// Language of report.html and the CSV texts (`nl` or `en`).
     #[serde(default = "default_lang")]
     pub lang: String,
+    /// Wall time one site × consent-mode crawl may take; the pages left are recorded as not visited.
+    #[serde(default = "default_site_budget")]
+    pub site_budget: Duration,
+}
+
+/// A site whose pages fail this many times in a row is given up for that consent mode: a dead or hostile
+/// host would otherwise cost every page of its budget a full visit deadline.
+pub const MAX_FAILURES_IN_A_ROW: usize = 3;
+
+fn default_site_budget() -> Duration {
+    Duration::from_secs(900)
 }
 
 fn all_formats() -> Vec<Format> {
@@ -91,6 +103,7 @@ impl ScanConfig {
             command_line: String::new(),
             formats: all_formats(),
             lang: default_lang(),
+            site_budget: default_site_budget(),
         }
     }
 }
@@ -102,8 +115,27 @@ pub enum ScanError {
     #[error(transparent)]
     Browser(#[from] BrowserError),
     /// The output folder is not usable.
-    #[error("cannot write to the output folder {0}: {1}")]
+    #[error("cannot write to the output folder {0}: {1}; choose another --out")]
     Output(PathBuf, std::io::Error),
+    /// The output folder's disk has too little room to start.
+    #[error(
+        "only {free_mib} MiB free on the disk holding {dir}; a scan starts with at least {needed_mib} MiB \
+         (about 0.1 MB per page visited): free some space or choose another --out"
+    )]
+    NoRoom {
+        /// The output folder.
+        dir: PathBuf,
+        /// Free space, MiB.
+        free_mib: u64,
+        /// Free space demanded, MiB.
+        needed_mib: u64,
+    },
+    /// The disk filled up during the scan; what was stored is kept.
+    #[error(
+        "the disk holding {0} is full, so the scan stopped; every visit stored until now is kept. \
+         Free some space, then continue with: pixelaudit scan --resume {0}"
+    )]
+    DiskFull(PathBuf),
     /// The scan store failed (disk full, unreadable, not a scan).
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -121,26 +153,40 @@ pub struct FrontierSummary {
     pub waiting: usize,
     /// URLs left out, by reason.
     pub skipped: std::collections::BTreeMap<Skipped, usize>,
+    /// Why the crawl stopped before its page budget or frontier ran out, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gave_up: Option<String>,
 }
 
 /// Runs a new scan into `config.out_dir`: crawls, stores, assesses, writes `report.json` and
 /// `manifest.sha256`.
 pub async fn scan(config: &ScanConfig, rules: &Rules) -> Result<Report, ScanError> {
-    let evidence = config.out_dir.join("evidence");
-    std::fs::create_dir_all(&evidence).map_err(|e| ScanError::Output(config.out_dir.clone(), e))?;
+    preflight::check_output_folder(&config.out_dir)?;
     let store = Store::create(&config.out_dir)?;
     store.put_meta("config", config)?;
     store.put_meta("started_at", &crate::now_rfc3339())?;
     store.put_sites(&config.sites)?;
-    let report = run(config, rules, &store).await?;
-    write_outputs(
-        &report,
-        store,
-        &config.out_dir,
-        &config.formats,
-        &config.lang,
-    )?;
+    let dir = &config.out_dir;
+    let report = run(config, rules, &store)
+        .await
+        .map_err(|e| when_disk_full(e, dir))?;
+    write_outputs(&report, store, dir, &config.formats, &config.lang)
+        .map_err(|e| when_disk_full(e, dir))?;
     Ok(report)
+}
+
+/// Names a full disk as such: the scan can go on once there is room, and the message says how.
+fn when_disk_full(error: ScanError, dir: &Path) -> ScanError {
+    let full = match &error {
+        ScanError::Store(e) => e.is_disk_full(),
+        ScanError::Output(_, e) => e.kind() == std::io::ErrorKind::StorageFull,
+        _ => false,
+    };
+    if full {
+        ScanError::DiskFull(dir.to_path_buf())
+    } else {
+        error
+    }
 }
 
 /// Continues the interrupted scan in `dir` with its stored settings; finished visits are not repeated.
@@ -163,12 +209,15 @@ pub async fn resume(
     if map_hosts.is_some() {
         config.browser.map_hosts = map_hosts;
     }
+    preflight::check_output_folder(dir)?;
     let mut resumes: Vec<String> = store.meta("resumed_with")?.unwrap_or_default();
     resumes.push(command_line);
     store.put_meta("resumed_with", &resumes)?;
-    std::fs::create_dir_all(dir.join("evidence")).map_err(|e| ScanError::Output(dir.into(), e))?;
-    let report = run(&config, rules, &store).await?;
-    write_outputs(&report, store, dir, &config.formats, &config.lang)?;
+    let report = run(&config, rules, &store)
+        .await
+        .map_err(|e| when_disk_full(e, dir))?;
+    write_outputs(&report, store, dir, &config.formats, &config.lang)
+        .map_err(|e| when_disk_full(e, dir))?;
     Ok(report)
 }
 
@@ -485,7 +534,21 @@ impl Crawler<'_> {
         let mut first: Option<Observation> = None;
         let mut search: Option<(crate::observe::SearchForm, Option<String>)> = None;
         let mut seq = 0;
+        let (budget_start, mut failures_in_a_row, mut gave_up) = (Instant::now(), 0, None);
         while seq < config.max_pages {
+            if failures_in_a_row >= MAX_FAILURES_IN_A_ROW {
+                gave_up = Some(format!(
+                    "stopped after {failures_in_a_row} failed visits in a row"
+                ));
+                break;
+            }
+            if budget_start.elapsed() > config.site_budget {
+                gave_up = Some(format!(
+                    "stopped: the site's time budget of {} s was used up",
+                    config.site_budget.as_secs()
+                ));
+                break;
+            }
             let Some(candidate) = frontier.pop() else {
                 break;
             };
@@ -534,6 +597,11 @@ impl Crawler<'_> {
                     observation
                 }
             };
+            if observation.error.is_some() {
+                failures_in_a_row += 1;
+            } else {
+                failures_in_a_row = 0;
+            }
             if search.is_none() {
                 search = observation
                     .search_form
@@ -564,8 +632,10 @@ impl Crawler<'_> {
             visited: seq,
             waiting: frontier.len(),
             skipped: frontier.skipped.iter().map(|(k, v)| (*k, *v)).collect(),
+            gave_up,
         };
         if let Some((form, lang)) = search
+            && summary.gave_up.is_none()
             && !stored.contains_key(&(VisitKind::Search, 1))
         {
             let observation = self
@@ -615,7 +685,7 @@ impl Crawler<'_> {
         first_plan: &ConsentPlan,
     ) -> Observation {
         let evidence = self.config.out_dir.join("evidence");
-        let mut last = None;
+        let mut last: Option<Observation> = None;
         for _attempt in 0..2 {
             if visitor.is_none() {
                 match self.open_visitor(site, mode, url, first_plan).await {
@@ -648,10 +718,20 @@ impl Crawler<'_> {
                 .visit(url, mode, Some((&evidence, evidence_name)), plan)
                 .await;
             v.consent_done = true;
+            let mut observation = observation;
+            if let Some(first) = &last {
+                observation.first_attempt_error = first.error.clone();
+                return observation;
+            }
             if observation.error.is_some() && !v.chromium.responds().await {
                 // Chromium itself went away: replace it and try this page once more.
                 self.pool.discard(&v.chromium).await;
                 *visitor = None;
+                last = Some(observation);
+                continue;
+            }
+            if observation.renderer_crashed {
+                // Only the tab's renderer died: a new tab of the same visitor tries once more.
                 last = Some(observation);
                 continue;
             }

@@ -123,6 +123,8 @@ struct SiteView {
     cookies: Vec<CookieView>,
     visited: Vec<PageView>,
     robots: String,
+    /// Per consent mode that stopped early: why.
+    gave_up: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -295,6 +297,12 @@ fn site_view(index: usize, site: &SiteReport, dir: &Path, lang: &str) -> SiteVie
         cookies: cookies.into_values().collect(),
         visited: site.pages.iter().map(page_view).collect(),
         robots: site.crawl.robots_status.clone(),
+        gave_up: site
+            .crawl
+            .frontiers
+            .iter()
+            .filter_map(|(mode, f)| f.gave_up.as_ref().map(|why| format!("{mode}: {why}")))
+            .collect(),
     }
 }
 
@@ -532,6 +540,11 @@ fn labels(lang: &str) -> BTreeMap<&'static str, &'static str> {
             "Browser cookie setting",
         ),
         ("robots", "robots.txt", "robots.txt"),
+        (
+            "gave_up",
+            "Crawl vroegtijdig gestopt",
+            "Crawl stopped early",
+        ),
         ("yes", "ja", "yes"),
         ("no", "nee", "no"),
         (

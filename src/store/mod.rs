@@ -45,6 +45,22 @@ pub enum StoreError {
     NotAScan(String),
 }
 
+/// Environment variable that caps the store's size in SQLite pages (tests of a full disk).
+pub const STORE_PAGE_LIMIT_VAR: &str = "PIXELAUDIT_TEST_STORE_PAGE_LIMIT";
+
+impl StoreError {
+    /// Whether SQLite failed because the disk (or the store's size limit) is full.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::Sqlite { source, .. } => matches!(
+                source.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DiskFull)
+            ),
+            _ => false,
+        }
+    }
+}
+
 /// What a visit was for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum VisitKind {
@@ -172,6 +188,15 @@ impl Store {
         )
         .map_err(sqlite)?;
         conn.execute_batch(SCHEMA).map_err(sqlite)?;
+        // Fault injection for the disk-full test: a store that may not grow past this many pages fails
+        // with SQLite's own "database or disk is full", exactly as on a full disk.
+        if let Some(pages) = std::env::var(STORE_PAGE_LIMIT_VAR)
+            .ok()
+            .and_then(|v| v.parse::<i64>().ok())
+        {
+            conn.pragma_update(None, "max_page_count", pages)
+                .map_err(sqlite)?;
+        }
         Ok(Store {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),
