@@ -186,7 +186,7 @@ impl Chromium {
             .arg("disable-site-isolation-trials")
             // A page that hoards memory crashes its own renderer at this size instead of growing until
             // the machine swaps; the crash is recorded and the scan goes on.
-            .arg(("js-flags", "--max-old-space-size=384"))
+            .arg(("js-flags", "--max-old-space-size=256"))
             .arg((
                 "disable-features",
                 "IsolateOrigins,site-per-process,Translate,OptimizationHints,MediaRouter",
@@ -615,6 +615,8 @@ async fn navigate(
         });
         Loading::Partial
     } else {
+        // Give up the request, so the tab is free to be read and closed at once.
+        stop_loading(visit).await;
         observation.error = Some(format!("timeout: no response within {seconds} s"));
         Loading::Failed
     }
@@ -630,11 +632,15 @@ async fn stop_for(visit: &VisitContext, fault: Fault, observation: &mut Observat
             Loading::Partial
         }
         Fault::NavigationLoop(_) => {
-            // Each document of the loop sends the browser on again as soon as it runs; only leaving
-            // for a blank page ends it. What the loop sent and set stays in the evidence.
+            // Each document of the loop sends the browser on again as soon as its script runs: with the
+            // page's scripts switched off the next one cannot, and the loop ends. What the loop sent and
+            // set stays in the evidence.
+            let no_scripts = visit.page.execute(RawCommand::new(
+                "Emulation.setScriptExecutionDisabled",
+                serde_json::json!({ "value": true }),
+            ));
+            let _ = tokio::time::timeout(Duration::from_secs(2), no_scripts).await;
             stop_loading(visit).await;
-            let blank = visit.page.execute(NavigateParams::new("about:blank"));
-            let _ = tokio::time::timeout(Duration::from_secs(3), blank).await;
             Loading::Failed
         }
     }

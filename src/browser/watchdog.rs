@@ -22,7 +22,7 @@ pub const MAX_NAVIGATIONS: u32 = 20;
 /// A document (page or frame) larger than this stops the page's loading. Real pages stay far below it; a
 /// larger one is a mistake or an attack, and parsing it would take the renderer's memory with it. Images,
 /// scripts and media are not limited: the browser streams them as a visitor's would.
-pub const MAX_DOCUMENT_BYTES: u64 = 6 * 1024 * 1024;
+pub const MAX_DOCUMENT_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Why the page could not be visited to the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
