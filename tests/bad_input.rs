@@ -97,14 +97,7 @@ fn broken_sites_are_recorded_with_their_reason_and_the_other_pages_complete() {
 
 #[test]
 fn scan_exits_1_when_pages_failed_and_names_the_reason() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime
-        .block_on(pixelaudit::fixtures::FixtureServer::start(
-            &common::repo().join("fixtures/web"),
-            "127.0.0.1:0".parse().unwrap(),
-            None,
-        ))
-        .unwrap();
+    let (_runtime, server) = common::fixture_web();
     let out = tempfile::tempdir().unwrap();
     let output = pixelaudit()
         .args([

@@ -58,14 +58,7 @@ fn a_file_is_classified_offline_with_the_url_as_evidence() {
 
 #[test]
 fn a_fixture_web_page_is_fetched_in_chromium_and_classified() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime
-        .block_on(pixelaudit::fixtures::FixtureServer::start(
-            &common::repo().join("fixtures/web"),
-            "127.0.0.1:0".parse().unwrap(),
-            None,
-        ))
-        .unwrap();
+    let (_runtime, server) = common::fixture_web();
     let addr = server.addr().to_string();
     let depression = classify(&[
         "--url",

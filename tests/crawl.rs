@@ -9,7 +9,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use pixelaudit::fixtures::FixtureServer;
 use pixelaudit::report::Report;
 
 fn visited(report: &Report, mode: &str) -> Vec<String> {
@@ -124,19 +123,6 @@ fn a_crawler_trap_site_stays_within_its_bounds() {
     );
 }
 
-/// The fixture web on a runtime that lives as long as the test.
-fn fixture_web() -> (tokio::runtime::Runtime, FixtureServer) {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime
-        .block_on(FixtureServer::start(
-            &common::repo().join("fixtures/web"),
-            "127.0.0.1:0".parse().unwrap(),
-            None,
-        ))
-        .expect("fixture web starts");
-    (runtime, server)
-}
-
 fn pixelaudit() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pixelaudit"));
     command.env("PIXELAUDIT_RULES", common::repo().join("rules"));
@@ -197,7 +183,7 @@ fn stored_visits(dir: &Path) -> usize {
 
 #[test]
 fn a_scan_killed_with_sigkill_resumes_to_the_same_report_without_repeating_visits() {
-    let (_runtime, server) = fixture_web();
+    let (_runtime, server) = common::fixture_web();
     let map = server.addr().to_string();
     let work = tempfile::tempdir().unwrap();
     let sites = work.path().join("sites.csv");
@@ -348,7 +334,7 @@ fn a_scan_killed_with_sigkill_resumes_to_the_same_report_without_repeating_visit
 
 #[test]
 fn malformed_site_list_rows_are_reported_with_their_line_skipped_and_exit_2() {
-    let (_runtime, server) = fixture_web();
+    let (_runtime, server) = common::fixture_web();
     let work = tempfile::tempdir().unwrap();
     let sites = work.path().join("sites.csv");
     std::fs::write(
@@ -418,7 +404,7 @@ fn browser_launches(dir: &Path) -> usize {
 
 #[test]
 fn chromium_is_replaced_after_n_visits_and_when_it_is_killed_mid_scan() {
-    let (_runtime, server) = fixture_web();
+    let (_runtime, server) = common::fixture_web();
     let map = server.addr().to_string();
     let work = tempfile::tempdir().unwrap();
     let scan = |out: &Path, extra: &[&str]| {

@@ -9,8 +9,6 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use pixelaudit::fixtures::FixtureServer;
-
 fn pixelaudit() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_pixelaudit"));
     command.arg("--rules").arg(common::repo().join("rules"));
@@ -85,14 +83,7 @@ fn pages(dir: &Path) -> Vec<(String, String, String)> {
 
 #[test]
 fn a_disk_that_fills_up_stops_the_scan_cleanly_and_resume_finishes_it() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = runtime
-        .block_on(FixtureServer::start(
-            &common::repo().join("fixtures/web"),
-            "127.0.0.1:0".parse().unwrap(),
-            None,
-        ))
-        .unwrap();
+    let (_runtime, server) = common::fixture_web();
     let scan = |out: &Path, page_limit: Option<&str>| {
         let mut command = pixelaudit();
         if let Some(limit) = page_limit {

@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use pixelaudit::fixtures::{FixtureServer, LoggedRequest};
+use pixelaudit::fixtures::LoggedRequest;
 use pixelaudit::report::{PageReport, Report, SiteReport};
 
 /// Every host of the fixture web that is broken or hostile on purpose, with the fault it stands for.
@@ -69,14 +69,7 @@ struct Outcome {
 fn outcome() -> &'static Outcome {
     static OUTCOME: OnceLock<Outcome> = OnceLock::new();
     OUTCOME.get_or_init(|| {
-        let runtime = tokio::runtime::Runtime::new().unwrap();
-        let server = runtime
-            .block_on(FixtureServer::start(
-                &common::repo().join("fixtures/web"),
-                "127.0.0.1:0".parse().unwrap(),
-                None,
-            ))
-            .unwrap();
+        let (_runtime, server) = common::fixture_web();
         let alone = scan(server.addr(), NORMAL);
         server.clear_log();
         let everything: Vec<_> = HOSTILE.iter().chain(NORMAL).copied().collect();

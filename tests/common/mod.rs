@@ -33,6 +33,19 @@ pub fn site(name: &str, url: &str) -> Site {
     }
 }
 
+/// The fixture web on a free loopback port, on a runtime of its own that lives as long as the test keeps it.
+pub fn fixture_web() -> (tokio::runtime::Runtime, FixtureServer) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime
+        .block_on(FixtureServer::start(
+            &repo().join("fixtures/web"),
+            "127.0.0.1:0".parse().unwrap(),
+            None,
+        ))
+        .expect("the fixture web starts");
+    (runtime, server)
+}
+
 /// The six health-care sites of the demo sector.
 pub fn demo_sites() -> Vec<Site> {
     pixelaudit::crawl::read_site_list(&repo().join("fixtures/sectors/demo.csv"))
