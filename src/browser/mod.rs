@@ -426,9 +426,10 @@ impl Session {
         } else {
             loading
         };
-        // A lost renderer answers nothing that needs it; the collectors that need only the browser
-        // (network, cookies) still get their say.
-        let patience = if loading == Loading::RendererLost || visit.watchdog.renderer_crashed() {
+        // A lost renderer answers nothing that needs it, and a failed page has nothing of its own to
+        // read; the collectors that need only the browser (network, cookies) still get their say.
+        let renderer_needed = matches!(loading, Loading::Complete | Loading::Partial);
+        let patience = if !renderer_needed || visit.watchdog.renderer_crashed() {
             Duration::from_secs(2)
         } else {
             Duration::from_secs(10)

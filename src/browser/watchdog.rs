@@ -47,8 +47,10 @@ impl Fault {
                 "redirect loop: the page sent the browser on by script {n} times; loading stopped"
             ),
             Fault::TooLarge(bytes) => format!(
-                "too large: the document passed {} MiB, loading stopped (what arrived until then is kept)",
-                bytes / (1024 * 1024)
+                "too large: the document passed the {} MiB limit ({:.1} MiB received), loading stopped \
+                 (what arrived until then is kept)",
+                MAX_DOCUMENT_BYTES / (1024 * 1024),
+                *bytes as f64 / (1024.0 * 1024.0)
             ),
         }
     }
