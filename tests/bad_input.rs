@@ -442,3 +442,21 @@ fn every_kind_of_bad_input_exits_2_with_one_message_naming_the_file_line_or_flag
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_site_out_of_time_is_stopped_after_its_start_page_and_the_report_says_why() {
+    let result = common::scan_fixture_sites_with(
+        vec![common::site("Zilverpolis", "https://www.zilverpolis.nl/")],
+        |config| {
+            config.max_pages = 5;
+            config.site_budget = std::time::Duration::ZERO;
+        },
+    );
+    let site = &result.report.sites[0];
+    assert_eq!(site.pages.len(), 1, "only the start page");
+    assert!(site.pages[0].error.is_none(), "{:?}", site.pages[0].error);
+    assert_eq!(
+        site.crawl.frontiers["none"].gave_up.as_deref(),
+        Some("stopped: the site's time budget of 0 s was used up")
+    );
+}

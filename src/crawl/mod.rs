@@ -542,7 +542,8 @@ impl Crawler<'_> {
                 ));
                 break;
             }
-            if budget_start.elapsed() > config.site_budget {
+            // The start page is always visited, so no site ends up in the report without a page.
+            if seq > 0 && budget_start.elapsed() > config.site_budget {
                 gave_up = Some(format!(
                     "stopped: the site's time budget of {} s was used up",
                     config.site_budget.as_secs()
