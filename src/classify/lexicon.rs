@@ -12,6 +12,7 @@ use std::path::Path;
 use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
 
+use super::context::{self, PageType, SiteCues};
 use crate::rules::{RuleError, RuleErrors};
 
 /// How much a concept says about a page.
@@ -72,6 +73,8 @@ pub struct Hit {
     pub term: String,
     /// Index of the concept.
     pub concept: usize,
+    /// How often the term occurs in the text.
+    pub count: usize,
 }
 
 /// The compiled lexicon.
@@ -80,12 +83,18 @@ pub struct Lexicon {
     concepts: Vec<Concept>,
     kinds: Vec<PatternKind>,
     automaton: AhoCorasick,
+    /// Strong and care forms with their accents folded (`dietist`), for host names, which are ASCII.
+    host_automaton: AhoCorasick,
+    host_concepts: Vec<usize>,
     languages: Vec<String>,
+    page_types: Vec<PageType>,
+    site_cues: SiteCues,
     version: String,
 }
 
 impl Lexicon {
-    /// Loads every `medical/*.toml` below `dir` (the file stem is the language code).
+    /// Loads every `medical/*.toml` below `dir`: a lexicon per language (the file stem is the language code),
+    /// the page types (`page-types.toml`) and the site cues (`sites.toml`).
     pub fn load(dir: &Path) -> Result<Lexicon, RuleErrors> {
         let folder = dir.join("medical");
         let mut files: Vec<_> = std::fs::read_dir(&folder)
@@ -114,23 +123,39 @@ impl Lexicon {
         Self::from_sources(&sources)
     }
 
-    /// Builds the lexicon from `(path, text)` pairs.
+    /// Builds the lexicon from `(path, text)` pairs; `page-types.toml` and `sites.toml` are read as context,
+    /// every other file as the lexicon of the language its stem names.
     pub fn from_sources(sources: &[(std::path::PathBuf, String)]) -> Result<Lexicon, RuleErrors> {
         let mut errors = Vec::new();
         let mut concepts = Vec::new();
         let mut patterns: Vec<String> = Vec::new();
         let mut kinds = Vec::new();
         let mut languages = Vec::new();
+        let mut page_types = Vec::new();
+        let mut site_cues = SiteCues::default();
         let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
         for (path, text) in sources {
-            sha2::Digest::update(
-                &mut hasher,
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            );
+            let file_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            sha2::Digest::update(&mut hasher, &file_name);
             sha2::Digest::update(&mut hasher, [0]);
             sha2::Digest::update(&mut hasher, text.as_bytes());
+            if file_name == context::PAGE_TYPES_FILE {
+                match context::parse_page_types(path, text) {
+                    Ok(types) => page_types = types,
+                    Err(e) => errors.extend(e),
+                }
+                continue;
+            }
+            if file_name == context::SITES_FILE {
+                match context::parse_sites(path, text) {
+                    Ok(cues) => site_cues = cues,
+                    Err(e) => errors.extend(e),
+                }
+                continue;
+            }
             let lang = path
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
@@ -217,6 +242,25 @@ impl Lexicon {
                     message: e.to_string(),
                 }])
             })?;
+        let (host_forms, host_concepts): (Vec<String>, Vec<usize>) = patterns
+            .iter()
+            .zip(&kinds)
+            .filter_map(|(form, kind)| match kind {
+                PatternKind::Term { concept, .. }
+                    if matches!(concepts[*concept].tier, Tier::Strong | Tier::Care) =>
+                {
+                    Some((fold_accents(form), *concept))
+                }
+                _ => None,
+            })
+            .unzip();
+        let host_automaton = AhoCorasick::new(&host_forms).map_err(|e| {
+            RuleErrors(vec![RuleError {
+                file: "rules/medical".into(),
+                line: 0,
+                message: e.to_string(),
+            }])
+        })?;
         let version = format!(
             "sha256:{}",
             &hex::encode(sha2::Digest::finalize(hasher))[..16]
@@ -225,7 +269,11 @@ impl Lexicon {
             concepts,
             kinds,
             automaton,
+            host_automaton,
+            host_concepts,
             languages,
+            page_types,
+            site_cues,
             version,
         })
     }
@@ -254,8 +302,39 @@ impl Lexicon {
         &self.languages
     }
 
+    /// Kinds of page whose main topic is not care, in order of preference.
+    pub fn page_types(&self) -> &[PageType] {
+        &self.page_types
+    }
+
+    /// Words of general providers and the host-name prefixes of specialties.
+    pub fn site_cues(&self) -> &SiteCues {
+        &self.site_cues
+    }
+
+    /// The strong or care concept a host word names: the whole word (`fysiotherapie`), or a word that starts
+    /// with a form of five letters or more (`fysiotherapiemusselkanaal`) or with one of the site cues' host
+    /// prefixes (`ggzcentraal`). Host names run words together, so the usual word boundaries do not hold.
+    pub fn specialty_in_host_word(&self, word: &str) -> Option<Hit> {
+        let folded = fold_accents(&word.to_lowercase());
+        self.host_automaton
+            .find_overlapping_iter(&folded)
+            .filter(|m| m.start() == 0)
+            .find(|m| {
+                let form = &folded[..m.end()];
+                m.end() == folded.len()
+                    || form.chars().count() >= 5
+                    || self.site_cues.host_prefixes.iter().any(|p| p == form)
+            })
+            .map(|m| Hit {
+                term: word.to_lowercase(),
+                concept: self.host_concepts[m.pattern().as_usize()],
+                count: 1,
+            })
+    }
+
     /// Every distinct term in `text` (which must already be lower-case), in one pass over all forms.
-    /// A term repeated in the text is reported once.
+    /// A term repeated in the text is reported once, with how often it occurs.
     pub fn find(&self, text: &str) -> Vec<Hit> {
         let bytes = text.as_bytes();
         let mut terms: Vec<(usize, usize, usize)> = Vec::new();
@@ -291,15 +370,36 @@ impl Lexicon {
                 continue;
             }
             let term = &text[s..e];
-            if !hits.iter().any(|h| h.concept == concept && h.term == term) {
-                hits.push(Hit {
+            match hits
+                .iter_mut()
+                .find(|h| h.concept == concept && h.term == term)
+            {
+                Some(hit) => hit.count += 1,
+                None => hits.push(Hit {
                     term: term.to_string(),
                     concept,
-                });
+                    count: 1,
+                }),
             }
         }
         hits
     }
+}
+
+/// Text with the accents of the four lexicon languages taken off (`diëtist` → `dietist`), as host names
+/// write words.
+pub fn fold_accents(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'ö' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            other => other,
+        })
+        .collect()
 }
 
 /// Whether the character just before (`before = true`) or at `at` is part of a word.

@@ -1,25 +1,46 @@
 //! Classification: does a page reveal something about a visitor's health? (shared/FINDINGS.md, "What makes
-//! a page medical".) Lexicon hits are weighted by tier and by field (URL, title, h1 and breadcrumb count
-//! more than body text), negative cues pull the score down, and every decision carries its evidence.
+//! a page medical": the page's *main topic* decides, not what it mentions in passing.)
+//!
+//! A page is medical when a condition, treatment or care type names its topic: in the URL, title, h1,
+//! breadcrumb or schema.org type; or in running text where one concept dominates. Many distinct concepts
+//! with none dominant is the mark of overviews, about pages, rule books and insurance products, and scores
+//! down. Page types (home, overview, about, news, rules, product, service; `rules/medical/page-types.toml`)
+//! take points off; a host name that names one specialty (a GGZ clinic, an IVF clinic) makes every page
+//! of the site medical, unless it names a general provider too (`rules/medical/sites.toml`). Every decision
+//! carries its evidence.
 //!
 //! The same lexicon finds health terms in what trackers received (decoded page URLs, titles, event data).
 
+pub mod context;
 pub mod lexicon;
 pub mod text;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
+pub use context::PageTypeEvidence;
 pub use lexicon::{Lexicon, Tier};
 pub use text::{PageText, extract};
 
 /// Score from which a page is medical.
 pub const THRESHOLD: f64 = 6.0;
-/// Most the body text and meta description can add: a page that mentions conditions in passing is not about them.
-const BODY_CAP: f64 = 6.0;
+/// What running text (body, h2, meta description) adds when one concept dominates it: enough to pass alone.
+const DOMINANT_TEXT_POINTS: f64 = 6.0;
+/// What it adds when it names one or two concepts in passing: support for a topic named elsewhere.
+const PASSING_TEXT_POINTS: f64 = 3.0;
+/// What it adds when it lists many concepts with none dominant (an overview, an about page, a product).
+const LIST_TEXT_POINTS: f64 = 1.5;
 /// Most weak terms can add together.
 const WEAK_CAP: f64 = 1.5;
+/// Most that negative cues (or the page type) can take off.
+const NEGATIVE_CAP: f64 = 12.0;
+/// A concept dominates the running text when it occurs at least this often…
+const DOMINANT_MIN_OCCURRENCES: usize = 3;
+/// …and makes up at least half of all strong and care occurrences there.
+const DOMINANT_MIN_SHARE: f64 = 0.5;
+/// From this many distinct concepts with none dominant, the text is a list of care types.
+const LIST_MIN_CONCEPTS: usize = 3;
 
 /// The decision for one page, with its evidence.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -36,6 +57,12 @@ pub struct Classification {
     pub language: String,
     /// The terms that fired.
     pub evidence: Vec<Evidence>,
+    /// What the running text is about: one concept dominating, a list of care types, or mentions in passing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text_topic: Option<TextTopic>,
+    /// The kind of page its URL or title shows, when its topic is the organisation rather than care.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_type: Option<PageTypeEvidence>,
 }
 
 /// One term that fired.
@@ -53,15 +80,46 @@ pub struct Evidence {
     pub lang: String,
 }
 
-const FIELDS: &[(&str, f64)] = &[
+/// How the strong and care concepts of a page's running text are spread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TextPattern {
+    /// One concept makes up a large share of the mentions: the text is about it.
+    #[serde(rename = "one concept dominates")]
+    Dominant,
+    /// Many distinct concepts, none dominant: an overview, an about page, a rule book, a product page.
+    #[serde(rename = "list of care types")]
+    List,
+    /// One or two concepts, mentioned a few times.
+    #[serde(rename = "mentioned in passing")]
+    Passing,
+}
+
+/// The spread of concepts in the running text (body, h2 headings, meta description).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TextTopic {
+    /// The pattern, which decides what the text may add to the score.
+    pub pattern: TextPattern,
+    /// The most frequent concept.
+    pub concept: String,
+    /// Its occurrences.
+    pub occurrences: usize,
+    /// Occurrences of all strong and care concepts.
+    pub of: usize,
+    /// Distinct strong and care concepts.
+    pub distinct: usize,
+    /// Points the text added.
+    pub points: f64,
+}
+
+/// Fields that name a page's topic, with their weight.
+const TOPIC_FIELDS: &[(&str, f64)] = &[
     ("url", 3.0),
     ("title", 3.0),
     ("h1", 3.0),
     ("breadcrumb", 3.0),
-    ("description", 1.5),
-    ("h2", 1.5),
-    ("body", 1.0),
 ];
+/// Fields of running text, whose concepts count by how they are spread.
+const TEXT_FIELDS: &[&str] = &["description", "h2", "body"];
 
 fn tier_weight(tier: Tier) -> f64 {
     match tier {
@@ -110,27 +168,41 @@ pub fn language(text: &PageText) -> String {
         .unwrap_or_else(|| "nl".into())
 }
 
-/// Classifies one page from its fields.
+fn field_text<'a>(page: &'a PageText, field: &str) -> &'a str {
+    match field {
+        "url" => &page.url,
+        "title" => &page.title,
+        "h1" => &page.h1,
+        "breadcrumb" => &page.breadcrumb,
+        "description" => &page.description,
+        "h2" => &page.h2,
+        _ => &page.body,
+    }
+}
+
+/// Classifies one page from its fields. The URL's host counts as site context: a host that names one
+/// specialty makes the page medical (FINDINGS.md: "any page on a single-specialty site").
 pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification {
     let language = language(page);
     let in_language = |lang: &str| lang == language || !lexicon.languages().contains(&language);
     let mut evidence: BTreeSet<Evidence> = BTreeSet::new();
-    let mut score = 0.0;
-    let mut body = 0.0;
+    let mut topic = 0.0;
+    let mut topic_named = false;
     let mut weak = 0.0;
     let mut negatives = 0.0;
-    let mut strong_hit = false;
-    for (field, weight) in FIELDS {
-        let text = match *field {
-            "url" => &page.url,
-            "title" => &page.title,
-            "h1" => &page.h1,
-            "breadcrumb" => &page.breadcrumb,
-            "description" => &page.description,
-            "h2" => &page.h2,
-            _ => &page.body,
-        };
-        let lower = text.to_lowercase();
+    // Occurrences of each strong or care concept in the running text, all text fields together.
+    let mut text_counts: BTreeMap<String, usize> = BTreeMap::new();
+    let title = format!("{} {}", page.title, page.h1).to_lowercase();
+    let page_type = context::page_type(lexicon.page_types(), url, &title);
+    // A home page's title and h1 are the organisation's tagline: they say what the site is, not the page.
+    let title_names_the_site = page_type.as_ref().is_some_and(|t| t.title_names_the_site);
+    let fields = TOPIC_FIELDS
+        .iter()
+        .copied()
+        .chain(TEXT_FIELDS.iter().map(|f| (*f, 0.0)));
+    for (field, weight) in fields {
+        let is_topic_field = weight > 0.0;
+        let lower = field_text(page, field).to_lowercase();
         let mut seen_concepts = BTreeSet::new();
         let mut hits = lexicon.find(&lower);
         // Where several languages know a term (URL words), the page's own language names it.
@@ -138,45 +210,44 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
         for hit in hits {
             let concept = lexicon.concept(hit.concept);
             // URL words are often another language ("/treatments/") and carry no sentence to detect.
-            if *field != "url" && !in_language(&concept.lang) {
+            if field != "url" && !in_language(&concept.lang) {
                 continue;
             }
-            if concept.tier == Tier::Negative && matches!(*field, "body" | "h2" | "description") {
+            // Running text that says "contact" or "nieuws" says nothing of what the page is.
+            if concept.tier == Tier::Negative && !is_topic_field {
                 continue;
             }
-            // One concept counts once per field, whichever language's entry found it.
-            if !seen_concepts.insert(concept.id.clone()) {
-                continue;
-            }
-            let points = tier_weight(concept.tier)
-                * if concept.tier == Tier::Negative {
-                    1.0
-                } else {
-                    *weight
-                };
+            let first_in_field = seen_concepts.insert(concept.id.clone());
             match concept.tier {
-                Tier::Weak => weak += points,
-                Tier::Negative => negatives += points,
-                // Supporting text: the description often repeats the body's first sentence.
-                _ if matches!(*field, "body" | "description") => body += points,
-                _ => score += points,
+                Tier::Strong | Tier::Care if !is_topic_field => {
+                    *text_counts.entry(concept.id.clone()).or_insert(0) += hit.count;
+                }
+                // One concept counts once per field, whichever language's entry found it.
+                _ if !first_in_field => continue,
+                Tier::Strong | Tier::Care
+                    if title_names_the_site && matches!(field, "title" | "h1") => {}
+                Tier::Strong | Tier::Care => {
+                    topic += tier_weight(concept.tier) * weight;
+                    topic_named = true;
+                }
+                Tier::Weak => weak += tier_weight(concept.tier) * weight.max(1.0),
+                Tier::Negative => negatives += tier_weight(concept.tier),
             }
-            if matches!(concept.tier, Tier::Strong | Tier::Care) {
-                strong_hit = true;
+            if first_in_field {
+                evidence.insert(Evidence {
+                    term: hit.term,
+                    concept: concept.id.clone(),
+                    tier: concept.tier,
+                    field: field.to_string(),
+                    lang: concept.lang.clone(),
+                });
             }
-            evidence.insert(Evidence {
-                term: hit.term,
-                concept: concept.id.clone(),
-                tier: concept.tier,
-                field: field.to_string(),
-                lang: concept.lang.clone(),
-            });
         }
     }
     for t in &page.schema_types {
         if MEDICAL_TYPES.contains(&t.as_str()) {
-            score += 6.0;
-            strong_hit = true;
+            topic += 6.0;
+            topic_named = true;
             evidence.insert(Evidence {
                 term: t.clone(),
                 concept: "schema.org".into(),
@@ -186,15 +257,120 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
             });
         }
     }
-    score += body.min(BODY_CAP) + weak.min(WEAK_CAP) + negatives.max(-12.0);
+    let text_topic = text_topic(&text_counts);
+    let text_points = text_topic.as_ref().map_or(0.0, |t| t.points);
+    // A page type and the lexicon's negative cues often say the same thing ("/nieuws/"): the larger counts.
+    let penalty = (-negatives)
+        .max(page_type.as_ref().map_or(0.0, |t| t.weight))
+        .min(NEGATIVE_CAP);
+    let score = topic + text_points + weak.min(WEAK_CAP) - penalty;
     let score = (score * 100.0).round() / 100.0;
-    Classification {
+    let dominant = text_topic
+        .as_ref()
+        .is_some_and(|t| t.pattern == TextPattern::Dominant);
+    let mut decision = Classification {
         url: url.to_string(),
-        is_medical: strong_hit && score >= THRESHOLD,
+        // Running text alone decides only when one concept dominates it.
+        is_medical: (topic_named || dominant) && score >= THRESHOLD,
         score,
         threshold: THRESHOLD,
         language,
         evidence: evidence.into_iter().collect(),
+        text_topic,
+        page_type,
+    };
+    if let Some(site) = host_specialty(lexicon, url) {
+        decision.is_medical = true;
+        decision.evidence.push(site);
+    }
+    decision
+}
+
+/// How the strong and care concepts of the running text are spread, and what that text may add.
+fn text_topic(counts: &BTreeMap<String, usize>) -> Option<TextTopic> {
+    let (concept, &occurrences) = counts
+        .iter()
+        .max_by_key(|(id, n)| (**n, std::cmp::Reverse(*id)))?;
+    let of: usize = counts.values().sum();
+    let distinct = counts.len();
+    let pattern = if occurrences >= DOMINANT_MIN_OCCURRENCES
+        && occurrences as f64 >= DOMINANT_MIN_SHARE * of as f64
+    {
+        TextPattern::Dominant
+    } else if distinct >= LIST_MIN_CONCEPTS {
+        TextPattern::List
+    } else {
+        TextPattern::Passing
+    };
+    let points = match pattern {
+        TextPattern::Dominant => DOMINANT_TEXT_POINTS,
+        TextPattern::Passing => PASSING_TEXT_POINTS,
+        TextPattern::List => LIST_TEXT_POINTS,
+    };
+    Some(TextTopic {
+        pattern,
+        concept: concept.clone(),
+        occurrences,
+        of,
+        distinct,
+        points,
+    })
+}
+
+/// The specialty a host name names (`www.ggz-kompas.nl`, `ivfkliniek-noord.nl`), unless one of its words
+/// is a general provider's (`ziekenhuis`, `zorgverzekeraar`, `apotheek`).
+fn host_specialty(lexicon: &Lexicon, url: &str) -> Option<Evidence> {
+    let host = HostReading::of(lexicon, url);
+    if context::general_provider_word(lexicon.site_cues(), "", &host.plain_words()).is_some() {
+        return None;
+    }
+    host.specialty().map(|hit| site_evidence(lexicon, hit))
+}
+
+/// A host name's words, each with the specialty it names, if any.
+struct HostReading {
+    words: Vec<(String, Option<lexicon::Hit>)>,
+}
+
+impl HostReading {
+    fn of(lexicon: &Lexicon, url: &str) -> HostReading {
+        let general = &lexicon.site_cues().general;
+        HostReading {
+            words: context::host_words(url)
+                .into_iter()
+                .map(|w| {
+                    // `apotheekkoster` starts with a general provider's word: it names no specialty.
+                    let hit = (!general.iter().any(|g| w.starts_with(g.as_str())))
+                        .then(|| lexicon.specialty_in_host_word(&w))
+                        .flatten();
+                    (w, hit)
+                })
+                .collect(),
+        }
+    }
+
+    /// Words that name no specialty: only these can show a general provider (`oogziekenhuis` names one).
+    fn plain_words(&self) -> Vec<&str> {
+        self.words
+            .iter()
+            .filter(|(_, hit)| hit.is_none())
+            .map(|(w, _)| w.as_str())
+            .collect()
+    }
+
+    fn specialty(self) -> Option<lexicon::Hit> {
+        self.words.into_iter().find_map(|(_, hit)| hit)
+    }
+}
+
+fn site_evidence(lexicon: &Lexicon, hit: lexicon::Hit) -> Evidence {
+    let c = lexicon.concept(hit.concept);
+    Evidence {
+        term: hit.term,
+        concept: c.id.clone(),
+        tier: c.tier,
+        field: "site".into(),
+        lang: c.lang.clone(),
     }
 }
 
@@ -228,8 +404,9 @@ pub fn remove_site_boilerplate(pages: &mut [PageText]) {
 }
 
 /// Classifies all pages of one site together: boilerplate across pages is removed first, and a site whose
-/// name and home page are about one specialty (a GGZ clinic, an IVF clinic, a cancer hospital) makes every
-/// one of its pages medical. `pages` is `(url, html)`; the first is the home page.
+/// name, host name or home page title names one specialty (a GGZ clinic, an IVF clinic, a cancer hospital)
+/// makes every one of its pages medical, the contact and route pages too. `pages` is `(url, html)`; the
+/// first is the page the crawl started from.
 pub fn classify_site(
     lexicon: &Lexicon,
     site_name: &str,
@@ -242,59 +419,58 @@ pub fn classify_site(
         .zip(&texts)
         .map(|((u, _), t)| classify(lexicon, u, t))
         .collect();
-    if let Some(specialty) = site_specialty(
-        lexicon,
-        site_name,
-        pages.first().map(|(u, _)| u.as_str()),
-        texts.first(),
-        &results,
-    ) {
+    let start = pages.first().map(|(u, _)| u.as_str()).zip(texts.first());
+    if let Some(specialty) = site_specialty(lexicon, site_name, start) {
         for r in results.iter_mut() {
             r.is_medical = true;
-            r.evidence.push(specialty.clone());
+            if !r.evidence.iter().any(|e| e.field == "site") {
+                r.evidence.push(specialty.clone());
+            }
         }
     }
     results
 }
 
 /// The specialty a whole site is about, if it is about one: a strong or care concept in the site's name,
-/// host name or home page title, and at least half of its pages medical on their own.
+/// host name or home page title and h1, and no general provider's word there (a general hospital or an
+/// insurer is never single-specialty). The start page's title counts only when it is the home page: a scan
+/// started on an IVF page of an insurer says nothing of the insurer.
 fn site_specialty(
     lexicon: &Lexicon,
     site_name: &str,
-    home_url: Option<&str>,
-    home: Option<&PageText>,
-    results: &[Classification],
+    start: Option<(&str, &PageText)>,
 ) -> Option<Evidence> {
-    if results.is_empty() || results.iter().filter(|r| r.is_medical).count() * 2 < results.len() {
+    let (url, home) = start.unzip();
+    let home_title = url
+        .zip(home)
+        .filter(|(u, _)| context::path_segments(u).is_empty())
+        .map(|(_, h)| format!("{} {}", h.title, h.h1))
+        .unwrap_or_default();
+    let identity = format!("{site_name} {home_title}").to_lowercase();
+    let language = home.map(language).unwrap_or_default();
+    let mut hits: Vec<lexicon::Hit> = lexicon
+        .find(&identity)
+        .into_iter()
+        .filter(|h| matches!(lexicon.concept(h.concept).tier, Tier::Strong | Tier::Care))
+        .collect();
+    hits.sort_by_key(|h| lexicon.concept(h.concept).lang != language);
+    // A specialty phrase wins over the general word inside it ("eye hospital").
+    let mut rest = identity.clone();
+    for h in &hits {
+        rest = rest.replace(&h.term, " ");
+    }
+    let host = url.map(|u| HostReading::of(lexicon, u));
+    let plain = host
+        .as_ref()
+        .map(HostReading::plain_words)
+        .unwrap_or_default();
+    if context::general_provider_word(lexicon.site_cues(), &rest, &plain).is_some() {
         return None;
     }
-    let host = home_url
-        .and_then(|u| url::Url::parse(u).ok())
-        .and_then(|u| u.host_str().map(|h| h.replace(['.', '-'], " ")))
-        .unwrap_or_default();
-    let identity = format!(
-        "{site_name} {host} {} {}",
-        home.map(|h| h.title.as_str()).unwrap_or(""),
-        home.map(|h| h.h1.as_str()).unwrap_or("")
-    )
-    .to_lowercase();
-    let language = results
-        .first()
-        .map(|r| r.language.clone())
-        .unwrap_or_default();
-    let mut hits = lexicon.find(&identity);
-    hits.sort_by_key(|h| lexicon.concept(h.concept).lang != language);
-    hits.into_iter().find_map(|hit| {
-        let c = lexicon.concept(hit.concept);
-        matches!(c.tier, Tier::Strong | Tier::Care).then(|| Evidence {
-            term: hit.term,
-            concept: c.id.clone(),
-            tier: c.tier,
-            field: "site".into(),
-            lang: c.lang.clone(),
-        })
-    })
+    hits.into_iter()
+        .chain(host.and_then(HostReading::specialty))
+        .next()
+        .map(|hit| site_evidence(lexicon, hit))
 }
 
 /// How medical a link looks before it is visited, from its URL words and anchor text: the sum of the
@@ -343,5 +519,156 @@ pub fn annotate_health_terms(lexicon: &Lexicon, detections: &mut crate::detect::
             values.extend(request.referer_header.as_deref());
             request.health_terms = health_terms(lexicon, &values);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon() -> Lexicon {
+        let nl = r#"
+[strong]
+depressie = ["depressie"]
+diabetes = ["diabet*"]
+astma = ["astma"]
+[care]
+ivf = ["ivf"]
+fysiotherapie = ["fysiotherapie"]
+ggz = ["ggz"]
+kraamzorg = ["kraamzorg"]
+[weak]
+behandeling = ["behandeling"]
+[negative]
+contact = ["contact"]
+"#;
+        let sites = "host_prefixes = [\"ggz\"]\n[general]\nnl = [\"ziekenhuis\", \"polis\"]\n";
+        let types = "[about]\nname = \"about\"\nweight = 3.0\nsegment.nl = [\"over-ons\"]\n";
+        Lexicon::from_sources(&[
+            ("rules/medical/nl.toml".into(), nl.to_string()),
+            ("rules/medical/sites.toml".into(), sites.to_string()),
+            ("rules/medical/page-types.toml".into(), types.to_string()),
+        ])
+        .unwrap()
+    }
+
+    fn body(url: &str, text: &str) -> Classification {
+        let page = PageText {
+            url: text::url_words(url),
+            body: text.to_string(),
+            html_lang: Some("nl".into()),
+            ..PageText::default()
+        };
+        classify(&lexicon(), url, &page)
+    }
+
+    #[test]
+    fn body_text_listing_many_care_types_cannot_make_a_page_medical() {
+        let c = body(
+            "https://www.x.nl/pakket/",
+            "Wij vergoeden ivf, fysiotherapie, ggz en kraamzorg. Ook bij depressie, astma of diabetes \
+             helpen wij u verder met de behandeling die u nodig heeft.",
+        );
+        assert!(!c.is_medical, "{c:?}");
+        let topic = c.text_topic.unwrap();
+        assert_eq!(topic.pattern, TextPattern::List);
+        assert_eq!(topic.distinct, 7);
+        assert!(c.score < THRESHOLD);
+    }
+
+    #[test]
+    fn body_text_about_one_concept_makes_a_page_medical_on_its_own() {
+        let c = body(
+            "https://www.x.nl/artikel/12/",
+            "De eerste ivf-poging: bij ivf worden eicellen bevrucht. Na ivf volgt de terugplaatsing, \
+             soms na fysiotherapie voor de rug.",
+        );
+        assert!(c.is_medical, "{c:?}");
+        let topic = c.text_topic.unwrap();
+        assert_eq!(topic.pattern, TextPattern::Dominant);
+        assert_eq!((topic.concept.as_str(), topic.occurrences), ("ivf", 3));
+    }
+
+    #[test]
+    fn a_page_type_outweighs_a_body_about_one_concept() {
+        let c = body(
+            "https://www.x.nl/over-ons/",
+            "Ivf hier, ivf daar, ivf overal: wij zijn trots op onze ivf-afdeling.",
+        );
+        assert!(!c.is_medical, "{c:?}");
+        assert_eq!(c.page_type.unwrap().id, "about");
+    }
+
+    #[test]
+    fn a_topic_named_in_the_url_still_decides_below_a_page_type() {
+        let c = body("https://www.x.nl/over-ons/ggz/", "Wij helpen u graag.");
+        assert!(c.is_medical, "{c:?}");
+    }
+
+    #[test]
+    fn a_host_naming_one_specialty_makes_even_its_contact_page_medical() {
+        let c = body(
+            "https://www.ggzhorizon.nl/contact/",
+            "Bel ons op werkdagen.",
+        );
+        assert!(c.is_medical, "{c:?}");
+        assert!(
+            c.evidence
+                .iter()
+                .any(|e| e.field == "site" && e.concept == "ggz")
+        );
+    }
+
+    #[test]
+    fn a_host_of_a_general_provider_is_never_single_specialty() {
+        let c = body(
+            "https://www.ziekenhuis-ggz-noord.nl/contact/",
+            "Bel ons op werkdagen.",
+        );
+        assert!(!c.is_medical, "{c:?}");
+    }
+
+    #[test]
+    fn a_site_named_after_a_specialty_makes_all_its_pages_medical_unless_it_is_a_general_provider()
+    {
+        let lex = lexicon();
+        let pages = vec![
+            (
+                "https://www.horizon.nl/".to_string(),
+                "<title>Horizon | GGZ voor jongeren</title><main><p>Welkom.</p></main>".to_string(),
+            ),
+            (
+                "https://www.horizon.nl/route/".to_string(),
+                "<title>Route</title><main><p>Tien minuten lopen.</p></main>".to_string(),
+            ),
+        ];
+        let results = classify_site(&lex, "Horizon", &pages);
+        assert!(results.iter().all(|c| c.is_medical), "{results:?}");
+        let hospital = vec![
+            (
+                "https://www.rijn.nl/".to_string(),
+                "<title>Ziekenhuis Rijn | ggz en ivf</title><main><p>Welkom.</p></main>"
+                    .to_string(),
+            ),
+            (
+                "https://www.rijn.nl/route/".to_string(),
+                "<title>Route</title><main><p>Tien minuten lopen.</p></main>".to_string(),
+            ),
+        ];
+        let results = classify_site(&lex, "Rijn", &hospital);
+        assert!(!results[1].is_medical, "{results:?}");
+        // A scan that starts deep in a site says nothing of the whole site.
+        let deep = vec![
+            (
+                "https://www.rijn2.nl/ivf/".to_string(),
+                "<title>IVF</title>".to_string(),
+            ),
+            hospital[1].clone(),
+        ];
+        let results = classify_site(&lex, "Rijn", &deep);
+        assert!(
+            results[0].is_medical && !results[1].is_medical,
+            "{results:?}"
+        );
     }
 }
