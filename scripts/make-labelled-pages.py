@@ -290,6 +290,95 @@ for i, (path, h1, paras) in enumerate(FR_MEDICAL):
 for i, (path, h1, paras, case) in enumerate(FR_GENERAL):
     add("fr", f"https://www.exemple-{i % 3}.fr/{path}/", False, case, f"{h1} | Mutuelle Horizon", h1, paras)
 
+# --- Failure patterns found on real pages (issue #13) -------------------------------------------------
+# Pages that mention many care types without being about one: a home page with teasers, an overview of
+# reimbursements, an about page, a children's hospital's introduction, news about the organisation that
+# names two conditions, a rule book for all care, a supplementary policy's product page. Each names every
+# care type about once: body text alone must not make them medical. Against them, pages whose text is
+# about one concept, and the pages of single-specialty sites that carry no medical words at all.
+PATTERN_GENERAL = [
+    ("nl", "https://www.patroon-polis.nl/", "care-type-list-home", "Patroonpolis | Zorgverzekering voor iedereen", "Goed verzekerd, ook volgend jaar",
+     ["Wilt u een kind? Lees wat wij vergoeden bij IVF en andere vruchtbaarheidsbehandelingen.",
+      "Last van uw rug? Fysiotherapie zit in elk aanvullend pakket.",
+      "Even niet lekker in uw vel? Psychologische zorg dichtbij, zonder lange wachttijd.",
+      "Bekijk ook onze vergoeding voor de tandarts en de kraamzorg na de bevalling.",
+      "Bereken uw premie in twee minuten en stap eenvoudig over."]),
+    ("nl", "https://www.patroon-polis.nl/vergoedingen/", "care-type-list-overview", "Alle vergoedingen | Patroonpolis", "Vergoedingen van A tot Z",
+     ["Acupunctuur, anticonceptie, brillen en lenzen, diëtist, fysiotherapie.",
+      "Hoortoestellen, IVF, kraamzorg, logopedie, orthodontie, podotherapie.",
+      "Psycholoog, revalidatie, steunzolen, tandarts en de ziekenhuisopname.",
+      "Kies een onderwerp om te zien wat uw pakket vergoedt."]),
+    ("nl", "https://www.patroon-ziekenhuis.nl/wie-wij-zijn/", "hospital-about-many-conditions", "Wie wij zijn | Ziekenhuis Patroon", "Wie wij zijn",
+     ["Ziekenhuis Patroon is een algemeen ziekenhuis met drie locaties in de regio.",
+      "Onze specialisten behandelen jaarlijks duizenden mensen met hartfalen, diabetes, borstkanker en COPD.",
+      "Ook voor een heupprothese, een staaroperatie of hulp bij een eetstoornis kunt u bij ons terecht.",
+      "Wij werken samen met huisartsen, de thuiszorg en de verpleeghuizen in de buurt.",
+      "Onze 2.400 medewerkers zetten zich elke dag in voor goede zorg."]),
+    ("nl", "https://www.patroon-ziekenhuis.nl/kinderziekenhuis/", "children-hospital-introduction", "Ons kinderziekenhuis | Ziekenhuis Patroon", "Welkom in het kinderziekenhuis",
+     ["In het kinderziekenhuis zijn kinderen van nul tot achttien jaar welkom.",
+      "Kinderen komen bij ons met astma, epilepsie, diabetes of na een gebroken arm.",
+      "Ouders kunnen blijven slapen in de ouderkamer naast de afdeling.",
+      "Er is een speelkamer, een school en elke woensdag komt de clown langs."]),
+    ("nl", "https://www.patroon-ziekenhuis.nl/actueel/nieuwbouw-van-start/", "org-news-two-conditions", "Nieuwbouw van start | Ziekenhuis Patroon", "Bouw van het nieuwe ziekenhuis begonnen",
+     ["Maandag sloeg de wethouder de eerste paal voor het nieuwe gebouw.",
+      "Straks komen de poliklinieken voor reuma en migraine samen op de begane grond.",
+      "Het gebouw is in 2029 klaar en wordt gasloos verwarmd.",
+      "Tijdens de bouw blijft de hoofdingang gewoon open."]),
+    ("nl", "https://www.patroon-polis.nl/reglementen/zorgreglement-2027/", "rules-for-all-care", "Zorgreglement 2027 | Patroonpolis", "Zorgreglement 2027",
+     ["Artikel 1. Dit reglement geldt voor alle zorg uit de basisverzekering en de aanvullende verzekeringen.",
+      "Artikel 2. Voor ggz, wijkverpleging en revalidatie heeft u een verwijzing nodig.",
+      "Artikel 3. Voor hulpmiddelen, fysiotherapie en ziekenvervoer geldt een machtiging vooraf.",
+      "Artikel 4. Zorg in het buitenland vergoeden wij tot het Nederlandse tarief.",
+      "Artikel 5. Bezwaar maakt u binnen zes weken na ons besluit."]),
+    ("nl", "https://www.patroon-polis.nl/aanvullende-verzekering/extra-plus/", "supplementary-product", "Extra Plus | Patroonpolis", "Aanvullend pakket Extra Plus",
+     ["Met Extra Plus krijgt u 18 behandelingen fysiotherapie per jaar.",
+      "Daarnaast vergoeden wij 500 euro voor alternatieve geneeswijzen en de diëtist.",
+      "Ook de anticonceptiepil, een bril tot 150 euro en orthodontie voor kinderen zitten erin.",
+      "De premie is 34 euro per maand."]),
+    ("en", "https://www.pattern-health.co.uk/", "care-type-list-home", "Pattern Health | Health insurance", "Cover that fits your life",
+     ["Thinking about starting a family? See how we support IVF.",
+      "Back pain? Physiotherapy is included in every plan.",
+      "Mental health support is available from day one, with no referral.",
+      "Add dental cover or maternity cover when you need it.",
+      "Get a quote in two minutes."]),
+    ("de", "https://www.muster-kasse.de/", "care-type-list-home", "Musterkasse | Ihre Krankenkasse", "Gut versichert",
+     ["Kinderwunsch? Wir beraten Sie zur künstlichen Befruchtung.",
+      "Rückenschmerzen? Physiotherapie ist Teil unserer Leistungen.",
+      "Psychotherapie ohne lange Wartezeit, auch online.",
+      "Zahnersatz und Vorsorge für Schwangere gehören ebenfalls dazu.",
+      "Jetzt Mitglied werden."]),
+    ("fr", "https://www.mutuelle-modele.fr/", "care-type-list-home", "Mutuelle Modèle | Complémentaire santé", "Votre santé, notre engagement",
+     ["Un projet de bébé ? Découvrez nos remboursements pour la FIV.",
+      "Mal au dos ? La kinésithérapie est prise en charge.",
+      "Un soutien psychologique sans avance de frais.",
+      "Les soins dentaires et la maternité sont couverts.",
+      "Demandez votre devis en ligne."]),
+]
+for lang, url, case, title, h1, paras in PATTERN_GENERAL:
+    add(lang, url, False, case, title, h1, paras)
+
+# Running text about one concept, under a URL and title that say nothing: medical on the text alone.
+add("nl", "https://www.patroon-polis.nl/artikel/4411/", True, "one-concept-dominates", "Uw vraag | Patroonpolis", "Uw vraag beantwoord",
+    ["Wat vergoedt de basisverzekering bij IVF?",
+     "De basisverzekering vergoedt de eerste drie IVF-pogingen bij vrouwen tot 43 jaar.",
+     "Een IVF-poging begint met de hormoonbehandeling en eindigt met de terugplaatsing van het embryo.",
+     "Na drie IVF-pogingen zonder zwangerschap vergoedt het aanvullende pakket een vierde poging."])
+
+# Single-specialty sites: their contact, referral and route pages carry no medical words. The host name
+# says the specialty, so each is medical on its own; a general hospital that names its specialties in its
+# home title is not single-specialty, so its contact page stays general.
+add("nl", "https://www.hartcentrum-oost.nl/contact/", True, "single-specialty-contact-no-words", "Contact | Oost", "Contact",
+    ["Bel ons op werkdagen tussen 8 en 17 uur.", "Ons adres: Stationsplein 4, Deventer."])
+add("nl", "https://www.ivfkliniek-zuid.nl/verwijzers/", True, "single-specialty-contact-no-words", "Voor verwijzers | Kliniek Zuid", "Voor verwijzers",
+    ["Stuur uw verwijzing via Zorgdomein of per post.", "Wij nemen binnen vijf werkdagen contact op met uw patiënt."])
+add("nl", "https://www.ggzwaterland.nl/route/", True, "single-specialty-contact-no-words", "Route | Waterland", "Route en parkeren",
+    ["Vanaf het station loopt u tien minuten.", "Parkeren kan gratis achter het gebouw."])
+add("nl", "https://www.rijnoever-ziekenhuis.nl/", False, "general-hospital-names-specialties", "Ziekenhuis Rijnoever | topklinische hartzorg en kankerzorg", "Welkom bij Ziekenhuis Rijnoever",
+    ["Maak een afspraak, bereid uw bezoek voor of zoek een specialisme.", "Bezoektijden zijn dagelijks van 14 tot 20 uur."],
+    site="rijnoever-ziekenhuis")
+add("nl", "https://www.rijnoever-ziekenhuis.nl/contact/", False, "general-hospital-names-specialties", "Contact | Ziekenhuis Rijnoever", "Contact",
+    ["Bel ons op werkdagen tussen 8 en 17 uur.", "Ons adres: Rijnkade 1, Arnhem."], site="rijnoever-ziekenhuis")
+
 
 def render(p):
     lang = p["lang"]

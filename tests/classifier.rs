@@ -217,3 +217,140 @@ fn every_decision_carries_its_evidence() {
         .unwrap();
     assert_eq!(german.1.language, "de");
 }
+
+/// The failure patterns found on real insurer and hospital pages (fixtures/pages/, cases written for them):
+/// pages that list care types without being about one are general, and say why; a text about one concept
+/// is medical on its own; the pages of a single-specialty site are medical without a medical word on them;
+/// a general hospital is never single-specialty.
+#[test]
+fn the_failure_patterns_of_real_pages_are_decided_right() {
+    let results = classify_all(&lexicon());
+    for case in [
+        "care-type-list-home",
+        "care-type-list-overview",
+        "hospital-about-many-conditions",
+        "children-hospital-introduction",
+        "org-news-two-conditions",
+        "rules-for-all-care",
+        "supplementary-product",
+        "one-concept-dominates",
+        "single-specialty-contact-no-words",
+        "general-hospital-names-specialties",
+    ] {
+        let of_case: Vec<_> = results.iter().filter(|(l, _)| l.case == case).collect();
+        assert!(!of_case.is_empty(), "no page for failure pattern {case}");
+        for (l, c) in of_case {
+            assert_eq!(
+                c.is_medical, l.medical,
+                "{case}: {} scored {} with {:?}, text {:?}, page type {:?}",
+                l.url, c.score, c.evidence, c.text_topic, c.page_type
+            );
+        }
+    }
+}
+
+#[test]
+fn a_page_listing_care_types_says_so_in_its_evidence() {
+    let results = classify_all(&lexicon());
+    let lists: Vec<_> = results
+        .iter()
+        .filter(|(l, _)| {
+            matches!(
+                l.case.as_str(),
+                "care-type-list-home"
+                    | "care-type-list-overview"
+                    | "hospital-about-many-conditions"
+                    | "rules-for-all-care"
+                    | "supplementary-product"
+            )
+        })
+        .collect();
+    assert!(lists.len() >= 8, "{} list pages", lists.len());
+    for (l, c) in lists {
+        let topic = c
+            .text_topic
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: no text topic", l.url));
+        assert_eq!(
+            topic.pattern,
+            classify::TextPattern::List,
+            "{}: {topic:?}",
+            l.url
+        );
+        assert!(topic.distinct >= 3, "{}: {topic:?}", l.url);
+    }
+    let json = serde_json::to_value(
+        &results
+            .iter()
+            .find(|(l, _)| l.case == "care-type-list-overview")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    assert_eq!(json["text_topic"]["pattern"], "list of care types");
+    assert_eq!(json["page_type"]["id"], "overview");
+}
+
+#[test]
+fn home_about_news_and_rule_pages_name_their_page_type() {
+    let results = classify_all(&lexicon());
+    for (url, id) in [
+        ("https://www.patroon-polis.nl/", "home"),
+        ("https://www.patroon-polis.nl/vergoedingen/", "overview"),
+        ("https://www.patroon-ziekenhuis.nl/wie-wij-zijn/", "about"),
+        (
+            "https://www.patroon-ziekenhuis.nl/actueel/nieuwbouw-van-start/",
+            "news",
+        ),
+        (
+            "https://www.patroon-polis.nl/reglementen/zorgreglement-2027/",
+            "rules",
+        ),
+        ("https://www.rijnoever-ziekenhuis.nl/contact/", "service"),
+    ] {
+        let (_, c) = results
+            .iter()
+            .find(|(l, _)| l.url == url)
+            .unwrap_or_else(|| panic!("{url} is not labelled"));
+        assert_eq!(
+            c.page_type.as_ref().map(|t| t.id.as_str()),
+            Some(id),
+            "{url}: {:?}",
+            c.page_type
+        );
+    }
+}
+
+#[test]
+fn a_single_specialty_site_is_known_by_its_host_name_but_a_general_hospital_never_is() {
+    let results = classify_all(&lexicon());
+    for (l, c) in results
+        .iter()
+        .filter(|(l, _)| l.case == "single-specialty-contact-no-words")
+    {
+        let site = c
+            .evidence
+            .iter()
+            .find(|e| e.field == "site")
+            .unwrap_or_else(|| panic!("{}: no site evidence in {:?}", l.url, c.evidence));
+        assert!(
+            matches!(
+                site.concept.as_str(),
+                "cardiologie" | "ivf" | "ggz" | "hart"
+            ),
+            "{}: {site:?}",
+            l.url
+        );
+    }
+    for (l, c) in results
+        .iter()
+        .filter(|(l, _)| l.case == "general-hospital-names-specialties")
+    {
+        assert!(
+            !c.evidence.iter().any(|e| e.field == "site"),
+            "{}: a general hospital got site evidence {:?}",
+            l.url,
+            c.evidence
+        );
+    }
+}

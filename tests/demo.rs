@@ -66,6 +66,39 @@ fn the_demo_sector_reproduces_the_nos_counts() {
         report.sector
     );
 
+    // Home pages that tease IVF, physiotherapy and mental health care are about the insurer, not about
+    // care: every home page is general, and no F10 rests on a home page, an overview or an about page.
+    for site in &report.sites {
+        for page in site.pages.iter().filter(|p| p.error.is_none()) {
+            let medical = page
+                .medical
+                .as_ref()
+                .expect("every loaded page is classified");
+            let is_home = url::Url::parse(&page.url).unwrap().path() == "/";
+            assert!(
+                !(is_home && medical.is_medical),
+                "{}: home page classified medical: {medical:?}",
+                page.url
+            );
+        }
+        for finding in site.findings.iter().filter(|f| f.id == "F10") {
+            for occurrence in &finding.occurrences {
+                let page = site
+                    .pages
+                    .iter()
+                    .find(|p| p.url == occurrence.page)
+                    .expect("an F10 occurrence names a visited page");
+                let medical = page.medical.as_ref().unwrap();
+                let kind = medical.page_type.as_ref().map(|t| t.id.as_str());
+                assert!(
+                    !matches!(kind, Some("home" | "overview" | "about")),
+                    "{}: F10 rests on a {kind:?} page: {medical:?}",
+                    page.url
+                );
+            }
+        }
+    }
+
     // The printed summary says the same, in a line a journalist can quote.
     let line = stdout
         .lines()
