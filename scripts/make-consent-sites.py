@@ -241,8 +241,8 @@ def main():
                     "# The consent tool's script: the shared fixture kit, configured by the page.\n" + "\n".join(routes))
         pages = [
             sites.page("/", spec["name"], spec["name"], ["Welkom. " + spec["note"] + ".", "Maak een afspraak of lees over onze behandelingen."], False),
-            sites.page("/behandelingen/", "Behandelingen | " + spec["name"], "Onze behandelingen",
-                       ["Wij behandelen rugklachten, artrose en sportblessures.", "Bekijk welke behandeling bij uw klachten past."], True),
+            sites.page("/behandelingen/", "Rugklachten | " + spec["name"], "Behandeling van rugklachten",
+                       ["Rugklachten komen veel voor en gaan meestal vanzelf over.", "Blijven uw rugklachten langer dan zes weken? Dan helpen oefeningen en een behandeling op maat."], True),
             sites.page("/contact/", "Contact | " + spec["name"], "Contact", ["Bel ons op werkdagen.", "Ons adres staat hieronder."], False),
         ]
         s = dict(host=host, name=spec["name"], kind=spec["kind"], pages=pages, head=head, body_end=trackers,
