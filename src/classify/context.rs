@@ -55,6 +55,30 @@ struct Cue {
     field: CueField,
     text: String,
     lang: String,
+    /// The cue with hyphens read as spaces, for matching inside a path segment.
+    spaced: String,
+    /// Its first word: a title that lacks it cannot show the cue, which spares most searches.
+    first_word: String,
+}
+
+impl Cue {
+    fn new(field: CueField, text: String, lang: String) -> Cue {
+        let spaced = text.replace('-', " ");
+        let first_word = words_of(&text).next().unwrap_or_default().to_string();
+        Cue {
+            field,
+            text,
+            lang,
+            spaced,
+            first_word,
+        }
+    }
+}
+
+/// The words of a text: runs of letters and digits.
+fn words_of(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 /// A kind of page whose topic is not care, with its cues.
@@ -142,10 +166,12 @@ pub fn parse_page_types(path: &Path, text: &str) -> Result<Vec<PageType>, Vec<Ru
         let mut cues: Vec<Cue> = entry
             .path
             .iter()
-            .map(|p| Cue {
-                field: CueField::Path,
-                text: normalise_segment(p.trim_matches('/')),
-                lang: String::new(),
+            .map(|p| {
+                Cue::new(
+                    CueField::Path,
+                    normalise_segment(p.trim_matches('/')),
+                    String::new(),
+                )
             })
             .collect();
         for (field, by_lang) in [
@@ -165,11 +191,7 @@ pub fn parse_page_types(path: &Path, text: &str) -> Result<Vec<PageType>, Vec<Ru
                         )));
                         continue;
                     }
-                    cues.push(Cue {
-                        field,
-                        text,
-                        lang: lang.clone(),
-                    });
+                    cues.push(Cue::new(field, text, lang.clone()));
                 }
             }
         }
@@ -245,9 +267,8 @@ pub fn path_segments(url: &str) -> Vec<String> {
 /// Whether a path segment shows a segment cue: the whole segment, or for a cue of several words, those
 /// words in a row inside it (`donnees-personnelles` in `la-protection-des-donnees-personnelles`). A cue of
 /// one word must be the whole segment: `over` is an about page, `alles-over-diabetes` is not.
-fn segment_shows(segment: &str, cue: &str) -> bool {
-    segment == cue
-        || (cue.contains('-') && has_phrase(&segment.replace('-', " "), &cue.replace('-', " ")))
+fn segment_shows(segment: &str, spaced_segment: &str, cue: &Cue) -> bool {
+    segment == cue.text || (cue.text.contains('-') && has_phrase(spaced_segment, &cue.spaced))
 }
 
 /// Whether `phrase` stands in `text` as whole words.
@@ -270,14 +291,21 @@ fn has_phrase(text: &str, phrase: &str) -> bool {
 /// case.
 pub fn page_type(types: &[PageType], url: &str, title: &str) -> Option<PageTypeEvidence> {
     let segments = path_segments(url);
+    let spaced_segments: Vec<String> = segments.iter().map(|s| s.replace('-', " ")).collect();
     let whole_path = segments.join("/");
+    let title_words: std::collections::HashSet<&str> = words_of(title).collect();
     for t in types {
         for cue in &t.cues {
             let shown = match cue.field {
                 CueField::Path => whole_path == cue.text,
-                CueField::Segment => segments.iter().any(|s| segment_shows(s, &cue.text)),
+                CueField::Segment => segments
+                    .iter()
+                    .zip(&spaced_segments)
+                    .any(|(s, spaced)| segment_shows(s, spaced, cue)),
                 CueField::LastSegment => segments.last().is_some_and(|s| *s == cue.text),
-                CueField::Title => has_phrase(title, &cue.text),
+                CueField::Title => {
+                    title_words.contains(cue.first_word.as_str()) && has_phrase(title, &cue.text)
+                }
             };
             if shown {
                 return Some(PageTypeEvidence {

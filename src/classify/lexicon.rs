@@ -1,5 +1,5 @@
 //! The medical lexicon: concepts with their term forms and tier, per language, from `rules/medical/<lang>.toml`,
-//! compiled into one Aho-Corasick automaton over every form of every language.
+//! compiled into Aho-Corasick automata over every form of every language.
 //!
 //! Forms match whole words; a form ending in `*` also matches longer words that start with it
 //! (`diabet*`: diabetes, diabetische). Compound endings (`kanker` in borstkanker) match at the end of a
@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::dfa::DFA;
+use aho_corasick::{AhoCorasick, Anchored, MatchKind, StartKind};
 use serde::{Deserialize, Serialize};
 
 use super::context::{self, PageType, SiteCues};
@@ -59,10 +61,10 @@ pub struct Concept {
     pub lang: String,
 }
 
+/// What a form that starts at a word boundary does when it matches.
 #[derive(Debug, Clone)]
-enum PatternKind {
+enum WordForm {
     Term { concept: usize, prefix: bool },
-    Ending { concept: usize },
     FalseFriend,
 }
 
@@ -81,8 +83,19 @@ pub struct Hit {
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     concepts: Vec<Concept>,
-    kinds: Vec<PatternKind>,
-    automaton: AhoCorasick,
+    /// Terms and false friends, which start where a word starts. The automaton is anchored: it is walked
+    /// from each word start and stops as soon as no form can continue. Walking only from word starts keeps
+    /// to the few states near the root, where an unanchored search over 3,000 forms would wander through
+    /// megabytes of states at every letter (measured: `cargo bench --bench classify`).
+    word_automaton: DFA,
+    word_forms: Vec<WordForm>,
+    /// Where a term or false friend can start. Two words in three open no form and need no walk.
+    word_openings: Box<Openings>,
+    /// Compound endings, reversed, walked backwards from each word end (`kanker` closes borstkanker).
+    ending_automaton: DFA,
+    ending_concepts: Vec<usize>,
+    /// Length in bytes of the shortest compound ending.
+    shortest_ending: usize,
     /// Strong and care forms with their accents folded (`dietist`), for host names, which are ASCII.
     host_automaton: AhoCorasick,
     host_concepts: Vec<usize>,
@@ -128,8 +141,10 @@ impl Lexicon {
     pub fn from_sources(sources: &[(std::path::PathBuf, String)]) -> Result<Lexicon, RuleErrors> {
         let mut errors = Vec::new();
         let mut concepts = Vec::new();
-        let mut patterns: Vec<String> = Vec::new();
-        let mut kinds = Vec::new();
+        let mut word_patterns: Vec<String> = Vec::new();
+        let mut word_forms = Vec::new();
+        let mut ending_patterns: Vec<String> = Vec::new();
+        let mut ending_concepts = Vec::new();
         let mut languages = Vec::new();
         let mut page_types = Vec::new();
         let mut site_cues = SiteCues::default();
@@ -206,8 +221,8 @@ impl Lexicon {
                             ));
                             continue;
                         }
-                        patterns.push(form);
-                        kinds.push(PatternKind::Term { concept, prefix });
+                        word_patterns.push(form);
+                        word_forms.push(WordForm::Term { concept, prefix });
                     }
                 }
             }
@@ -219,34 +234,48 @@ impl Lexicon {
                     lang: lang.clone(),
                 });
                 for ending in endings {
-                    patterns.push(ending.to_lowercase());
-                    kinds.push(PatternKind::Ending { concept });
+                    ending_patterns.push(ending.to_lowercase());
+                    ending_concepts.push(concept);
                 }
             }
             for phrase in &file.false_friends {
-                patterns.push(phrase.to_lowercase());
-                kinds.push(PatternKind::FalseFriend);
+                word_patterns.push(phrase.to_lowercase());
+                word_forms.push(WordForm::FalseFriend);
             }
         }
         if !errors.is_empty() {
             return Err(RuleErrors(errors));
         }
-        let automaton = AhoCorasick::builder()
+        let build_error = |e: aho_corasick::BuildError| {
+            RuleErrors(vec![RuleError {
+                file: "rules/medical".into(),
+                line: 0,
+                message: e.to_string(),
+            }])
+        };
+        let word_automaton = DFA::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&patterns)
-            .map_err(|e| {
-                RuleErrors(vec![RuleError {
-                    file: "rules/medical".into(),
-                    line: 0,
-                    message: e.to_string(),
-                }])
-            })?;
-        let (host_forms, host_concepts): (Vec<String>, Vec<usize>) = patterns
+            .start_kind(StartKind::Anchored)
+            .build(&word_patterns)
+            .map_err(build_error)?;
+        let mut word_openings = Box::<Openings>::default();
+        for form in &word_patterns {
+            word_openings.add(form.as_bytes());
+        }
+        let reversed_endings: Vec<Vec<u8>> = ending_patterns
             .iter()
-            .zip(&kinds)
+            .map(|e| e.bytes().rev().collect())
+            .collect();
+        let ending_automaton = DFA::builder()
+            .match_kind(MatchKind::Standard)
+            .start_kind(StartKind::Anchored)
+            .build(&reversed_endings)
+            .map_err(build_error)?;
+        let (host_forms, host_concepts): (Vec<String>, Vec<usize>) = word_patterns
+            .iter()
+            .zip(&word_forms)
             .filter_map(|(form, kind)| match kind {
-                PatternKind::Term { concept, .. }
+                WordForm::Term { concept, .. }
                     if matches!(concepts[*concept].tier, Tier::Strong | Tier::Care) =>
                 {
                     Some((fold_accents(form), *concept))
@@ -254,21 +283,19 @@ impl Lexicon {
                 _ => None,
             })
             .unzip();
-        let host_automaton = AhoCorasick::new(&host_forms).map_err(|e| {
-            RuleErrors(vec![RuleError {
-                file: "rules/medical".into(),
-                line: 0,
-                message: e.to_string(),
-            }])
-        })?;
+        let host_automaton = AhoCorasick::new(&host_forms).map_err(build_error)?;
         let version = format!(
             "sha256:{}",
             &hex::encode(sha2::Digest::finalize(hasher))[..16]
         );
         Ok(Lexicon {
             concepts,
-            kinds,
-            automaton,
+            word_automaton,
+            word_forms,
+            word_openings,
+            ending_automaton,
+            shortest_ending: ending_patterns.iter().map(String::len).min().unwrap_or(0),
+            ending_concepts,
             host_automaton,
             host_concepts,
             languages,
@@ -333,37 +360,105 @@ impl Lexicon {
             })
     }
 
-    /// Every distinct term in `text` (which must already be lower-case), in one pass over all forms.
-    /// A term repeated in the text is reported once, with how often it occurs.
-    pub fn find(&self, text: &str) -> Vec<Hit> {
+    /// Walks the word automaton from a word start and records every term and false friend that starts there.
+    fn forms_from(
+        &self,
+        text: &str,
+        start: usize,
+        root: aho_corasick::automaton::StateID,
+        terms: &mut Vec<(usize, usize, usize)>,
+        cancelled: &mut Vec<(usize, usize)>,
+    ) {
+        let dfa = &self.word_automaton;
         let bytes = text.as_bytes();
-        let mut terms: Vec<(usize, usize, usize)> = Vec::new();
-        let mut cancelled: Vec<(usize, usize)> = Vec::new();
-        for m in self.automaton.find_overlapping_iter(text) {
-            let (start, end) = (m.start(), m.end());
-            let left_ok = start == 0 || !is_word_byte(text, start, true);
+        let mut state = root;
+        for (offset, &b) in bytes[start..].iter().enumerate() {
+            state = dfa.next_state(Anchored::Yes, state, b);
+            if dfa.is_dead(state) {
+                return;
+            }
+            if !dfa.is_match(state) {
+                continue;
+            }
+            let end = start + offset + 1;
             let right_ok = end == bytes.len() || !is_word_byte(text, end, false);
-            match &self.kinds[m.pattern().as_usize()] {
-                PatternKind::FalseFriend => {
-                    if left_ok {
-                        cancelled.push((start, end));
-                    }
+            for i in 0..dfa.match_len(state) {
+                let pattern = dfa.match_pattern(state, i);
+                // A state also carries the forms that end here but start later (its suffixes).
+                if dfa.pattern_len(pattern) != end - start {
+                    continue;
                 }
-                PatternKind::Term { concept, prefix } => {
-                    if left_ok && (right_ok || *prefix) {
-                        let word_end = if *prefix { word_end(text, end) } else { end };
-                        terms.push((start, word_end, *concept));
-                    }
-                }
-                PatternKind::Ending { concept } => {
-                    // A compound: the ending closes a longer word (borstkanker, angststoornis).
-                    let word_start = word_start(text, start);
-                    if right_ok && start - word_start >= 3 {
-                        terms.push((word_start, end, *concept));
+                match &self.word_forms[pattern.as_usize()] {
+                    WordForm::FalseFriend => cancelled.push((start, end)),
+                    WordForm::Term { concept, prefix } => {
+                        if right_ok || *prefix {
+                            let term_end = if *prefix { word_end(text, end) } else { end };
+                            terms.push((start, term_end, *concept));
+                        }
                     }
                 }
             }
         }
+    }
+
+    /// Walks the reversed endings backwards from a word end and records each compound ending that closes a
+    /// word at least three bytes longer than itself.
+    fn endings_before(
+        &self,
+        text: &str,
+        end: usize,
+        root: aho_corasick::automaton::StateID,
+        terms: &mut Vec<(usize, usize, usize)>,
+    ) {
+        let dfa = &self.ending_automaton;
+        let bytes = text.as_bytes();
+        let mut state = root;
+        for at in (0..end).rev() {
+            state = dfa.next_state(Anchored::Yes, state, bytes[at]);
+            if dfa.is_dead(state) {
+                return;
+            }
+            if !dfa.is_match(state) || !text.is_char_boundary(at) {
+                continue;
+            }
+            for i in 0..dfa.match_len(state) {
+                let pattern = dfa.match_pattern(state, i);
+                if dfa.pattern_len(pattern) != end - at {
+                    continue;
+                }
+                let word_start = word_start(text, at);
+                if at - word_start >= 3 {
+                    terms.push((word_start, end, self.ending_concepts[pattern.as_usize()]));
+                }
+            }
+        }
+    }
+
+    /// Every distinct term in `text` (which must already be lower-case), in one pass over its words: from
+    /// each word start that may open a form the word automaton is walked forwards, and from each long
+    /// enough word end the reversed endings backwards. A term repeated in the text is reported once, with
+    /// how often it occurs.
+    pub fn find(&self, text: &str) -> Vec<Hit> {
+        let bytes = text.as_bytes();
+        let mut terms: Vec<(usize, usize, usize)> = Vec::new();
+        let mut cancelled: Vec<(usize, usize)> = Vec::new();
+        let (Ok(word_root), Ok(ending_root)) = (
+            self.word_automaton.start_state(Anchored::Yes),
+            self.ending_automaton.start_state(Anchored::Yes),
+        ) else {
+            return Vec::new();
+        };
+        for (word_start, word_end) in words(text) {
+            if self.word_openings.may_open(&bytes[word_start..]) {
+                self.forms_from(text, word_start, word_root, &mut terms, &mut cancelled);
+            }
+            // A compound ending closes a word at least three bytes longer than itself.
+            if word_end - word_start >= 3 + self.shortest_ending {
+                self.endings_before(text, word_end, ending_root, &mut terms);
+            }
+        }
+        // In the order the terms stand in the text, whichever automaton found them.
+        terms.sort_unstable();
         let mut hits: Vec<Hit> = Vec::new();
         for (s, e, concept) in terms {
             if cancelled.iter().any(|(cs, ce)| *cs <= s && e <= *ce) {
@@ -384,6 +479,131 @@ impl Lexicon {
         }
         hits
     }
+}
+
+/// Bit sets of the openings of forms: the first four bytes of forms of four bytes or more, hashed to 17
+/// bits (16 KiB), and the first two bytes of the shorter forms (8 KiB; forms are at least two bytes long).
+/// Measured on the bench page, a third set for three-byte forms costs more than the walks it spares.
+#[derive(Clone)]
+struct Openings {
+    four: [u64; 2048],
+    two: [u64; 1024],
+}
+
+impl Default for Openings {
+    fn default() -> Self {
+        Openings {
+            four: [0; 2048],
+            two: [0; 1024],
+        }
+    }
+}
+
+impl std::fmt::Debug for Openings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Openings")
+    }
+}
+
+fn bit(set: &[u64], key: usize) -> bool {
+    set[key / 64] & (1 << (key % 64)) != 0
+}
+
+fn set_bit(set: &mut [u64], key: usize) {
+    set[key / 64] |= 1 << (key % 64);
+}
+
+impl Openings {
+    fn four_key(four: [u8; 4]) -> usize {
+        (u32::from_le_bytes(four).wrapping_mul(0x9E37_79B1) >> 15) as usize
+    }
+
+    fn two_key(a: u8, b: u8) -> usize {
+        usize::from(u16::from_le_bytes([a, b]))
+    }
+
+    fn add(&mut self, form: &[u8]) {
+        match *form {
+            [a, b, c, d, ..] => set_bit(&mut self.four, Self::four_key([a, b, c, d])),
+            [a, b, ..] => set_bit(&mut self.two, Self::two_key(a, b)),
+            _ => {}
+        }
+    }
+
+    /// Whether a form may start `text` (a false yes costs a walk, never a term).
+    fn may_open(&self, text: &[u8]) -> bool {
+        text.first_chunk::<2>()
+            .is_some_and(|&[a, b]| bit(&self.two, Self::two_key(a, b)))
+            || text
+                .first_chunk::<4>()
+                .is_some_and(|four| bit(&self.four, Self::four_key(*four)))
+    }
+}
+
+/// How a byte reads in [`words`]: part of a word (ASCII letter or digit), not (other ASCII), or the start or
+/// continuation of a non-ASCII character, which is decoded.
+const fn byte_kinds() -> [u8; 256] {
+    let mut kinds = [NOT_WORD; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        kinds[b] = if byte >= 0x80 {
+            DECODE
+        } else if byte.is_ascii_alphanumeric() {
+            WORD
+        } else {
+            NOT_WORD
+        };
+        b += 1;
+    }
+    kinds
+}
+const NOT_WORD: u8 = 0;
+const WORD: u8 = 1;
+const DECODE: u8 = 2;
+static BYTE_KINDS: [u8; 256] = byte_kinds();
+
+/// The character at `at` (which is not ASCII): whether it is part of a word, and its length in bytes.
+fn decoded_word_char(text: &str, at: usize) -> (bool, usize) {
+    text[at..]
+        .chars()
+        .next()
+        .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8()))
+}
+
+/// The words of a text as byte ranges: runs of letters and digits.
+fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        // To the next word.
+        while at < bytes.len() {
+            match BYTE_KINDS[bytes[at] as usize] {
+                WORD => break,
+                NOT_WORD => at += 1,
+                _ => match decoded_word_char(text, at) {
+                    (true, _) => break,
+                    (false, step) => at += step,
+                },
+            }
+        }
+        if at >= bytes.len() {
+            return None;
+        }
+        let start = at;
+        // To its end.
+        while at < bytes.len() {
+            match BYTE_KINDS[bytes[at] as usize] {
+                WORD => at += 1,
+                NOT_WORD => break,
+                _ => match decoded_word_char(text, at) {
+                    (true, step) => at += step,
+                    (false, _) => break,
+                },
+            }
+        }
+        Some((start, at))
+    })
 }
 
 /// Text with the accents of the four lexicon languages taken off (`diëtist` → `dietist`), as host names

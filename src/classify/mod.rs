@@ -144,8 +144,13 @@ const MEDICAL_TYPES: &[&str] = &[
 
 /// Language of a text (ISO 639-1), falling back on the page's `lang` attribute, then Dutch.
 pub fn language(text: &PageText) -> String {
-    let sample: String = [text.title.as_str(), text.h1.as_str(), text.body.as_str()].join(" ");
-    let sample: String = sample.chars().take(1000).collect();
+    // 500 characters decide as well as 1,000 on the real-page set (scripts/eval-real-pages: no page's
+    // language changed) at half the cost.
+    let sample: String = [text.title.as_str(), text.h1.as_str(), text.body.as_str()]
+        .iter()
+        .flat_map(|part| part.chars().chain([' ']))
+        .take(500)
+        .collect();
     let detector = whatlang::Detector::with_allowlist(vec![
         whatlang::Lang::Nld,
         whatlang::Lang::Eng,

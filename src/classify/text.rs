@@ -323,19 +323,63 @@ fn memchr_gt(bytes: &[u8], from: usize) -> Option<usize> {
     None
 }
 
+/// Appends the words of `text` to `into`, one space between words (and before the first, when `into` does
+/// not end in a space or line break). This runs over every text node of every page, so it copies runs of
+/// words already joined by single spaces at once and decodes only non-ASCII characters.
 fn push_words(into: &mut String, text: &str) {
-    let mut words = text.split_whitespace().peekable();
-    if words.peek().is_none() {
-        return;
-    }
-    if !into.is_empty() && !into.ends_with('\n') && !into.ends_with(' ') {
-        into.push(' ');
-    }
-    for (n, w) in words.enumerate() {
-        if n > 0 {
+    let bytes = text.as_bytes();
+    // The white space at `at` and its length in bytes, or None.
+    let space_at = |at: usize| -> Option<usize> {
+        let b = bytes[at];
+        if b < 0x80 {
+            matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r').then_some(1)
+        } else {
+            let c = text[at..].chars().next()?;
+            c.is_whitespace().then(|| c.len_utf8())
+        }
+    };
+    let mut first = true;
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(len) = space_at(at) {
+            at += len;
+            continue;
+        }
+        let run_start = at;
+        loop {
+            // Plain ASCII letters, digits and punctuation need no look.
+            at += bytes[at..]
+                .iter()
+                .position(|&b| b <= b' ' || b >= 0x80)
+                .unwrap_or(bytes.len() - at);
+            if at == bytes.len() {
+                break;
+            }
+            match space_at(at) {
+                None if bytes[at] >= 0x80 => {
+                    at += text[at..].chars().next().map_or(1, char::len_utf8)
+                }
+                None => at += 1,
+                // One space followed by plain text stays inside the run.
+                Some(1)
+                    if bytes[at] == b' '
+                        && bytes.get(at + 1).is_some_and(|&b| b > b' ' && b < 0x80) =>
+                {
+                    at += 1
+                }
+                Some(_) => break,
+            }
+        }
+        let space_before = if first {
+            !into.is_empty() && !into.ends_with('\n') && !into.ends_with(' ')
+        } else {
+            true
+        };
+        if space_before {
             into.push(' ');
         }
-        into.push_str(w);
+        into.push_str(&text[run_start..at]);
+        first = false;
     }
 }
 
@@ -542,6 +586,29 @@ mod tests {
             "<body><nav>Menu</nav><div><p>Artrose in de knie</p></div></body>",
         );
         assert_eq!(t.body, "Artrose in de knie");
+    }
+
+    #[test]
+    fn words_are_joined_by_one_space_whatever_the_white_space() {
+        for (before, text) in [
+            ("", "  één\ttwee\n\u{a0}drie\u{2003}\u{0b}vier  "),
+            ("al tekst", "\r\nmeer  woorden"),
+            ("regel\n", "x"),
+            ("eind ", " y z "),
+            ("leeg", " \u{a0} "),
+        ] {
+            let mut ours = before.to_string();
+            push_words(&mut ours, text);
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let mut expected = before.to_string();
+            if !words.is_empty() {
+                if !expected.is_empty() && !expected.ends_with('\n') && !expected.ends_with(' ') {
+                    expected.push(' ');
+                }
+                expected.push_str(&words.join(" "));
+            }
+            assert_eq!(ours, expected, "{text:?}");
+        }
     }
 
     #[test]
