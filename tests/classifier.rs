@@ -354,3 +354,50 @@ fn a_single_specialty_site_is_known_by_its_host_name_but_a_general_hospital_neve
         );
     }
 }
+
+#[test]
+fn related_concepts_of_one_family_make_one_topic_and_a_practice_is_known_by_its_host_ending() {
+    let lexicon = lexicon();
+    // Our own words: a practice's page on waiting times that names several mental-health concepts. Counted
+    // one by one none is half of the mentions (a list); as one family the page is about mental health.
+    let waiting = "<html lang=nl><head><title>Wachttijden</title></head><body><main><h1>Wachttijden</h1>\
+        <p>Voor de basis-ggz is de wachttijd nu zes weken. Bij een depressie of een angststoornis plannen wij \
+        eerst een intakegesprek. Voor traumabehandeling met EMDR is de wachttijd langer. Cognitieve \
+        gedragstherapie bij een depressie bieden wij ook online aan.</p></main></body></html>";
+    let c = classify::classify_html(
+        &lexicon,
+        "https://www.praktijkvoorbeeld.nl/wachttijden/",
+        waiting,
+    );
+    let topic = c.text_topic.as_ref().expect("a text topic");
+    assert_eq!(topic.concept, "mental-health", "{topic:?}");
+    assert_eq!(topic.pattern, classify::TextPattern::Dominant, "{topic:?}");
+    assert!(c.is_medical, "{c:?}");
+
+    // An insurer's overview that names care types of different families stays a list, and general.
+    let overview = "<html lang=nl><head><title>Wat vergoeden wij?</title></head><body><main>\
+        <h1>Wat vergoeden wij?</h1><p>In de aanvullende verzekering zit fysiotherapie, tandzorg, \
+        ggz, kraamzorg en ziekenvervoer. Kijk per onderwerp wat u vergoed krijgt.</p></main></body></html>";
+    let c = classify::classify_html(
+        &lexicon,
+        "https://www.verzekeraarvoorbeeld.nl/vergoedingen/",
+        overview,
+    );
+    assert_eq!(
+        c.text_topic.as_ref().map(|t| t.pattern),
+        Some(classify::TextPattern::List),
+        "{c:?}"
+    );
+    assert!(!c.is_medical, "{c:?}");
+
+    // A psychology practice whose host name ends in its specialty: its contact page is medical too.
+    let contact = "<html lang=nl><head><title>Contact</title></head><body><main><h1>Contact</h1>\
+        <p>Bel ons op werkdagen tussen negen en twaalf uur. Ons adres staat hieronder.</p></main></body></html>";
+    let c = classify::classify_html(
+        &lexicon,
+        "https://www.jansenpsychologie.nl/contact/",
+        contact,
+    );
+    assert!(c.is_medical, "{c:?}");
+    assert!(c.evidence.iter().any(|e| e.field == "site"), "{c:?}");
+}

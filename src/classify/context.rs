@@ -18,6 +18,25 @@ use crate::rules::{RuleError, line_at};
 pub const PAGE_TYPES_FILE: &str = "page-types.toml";
 /// See [`PAGE_TYPES_FILE`].
 pub const SITES_FILE: &str = "sites.toml";
+/// The concept families inside `rules/medical/`.
+pub const FAMILIES_FILE: &str = "families.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FamiliesFile {
+    #[serde(default)]
+    families: BTreeMap<String, Vec<String>>,
+}
+
+/// Reads `families.toml`: family id → the concept ids it joins.
+pub fn parse_families(
+    path: &Path,
+    text: &str,
+) -> Result<BTreeMap<String, Vec<String>>, Vec<RuleError>> {
+    toml::from_str::<FamiliesFile>(text)
+        .map(|f| f.families)
+        .map_err(|e| vec![parse_error(path, text, e)])
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

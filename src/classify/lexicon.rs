@@ -83,6 +83,8 @@ pub struct Hit {
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     concepts: Vec<Concept>,
+    /// The family each concept counts as in running text (`rules/medical/families.toml`), else its own id.
+    family_of: Vec<String>,
     /// Terms and false friends, which start where a word starts. The automaton is anchored: it is walked
     /// from each word start and stops as soon as no form can continue. Walking only from word starts keeps
     /// to the few states near the root, where an unanchored search over 3,000 forms would wander through
@@ -148,6 +150,7 @@ impl Lexicon {
         let mut languages = Vec::new();
         let mut page_types = Vec::new();
         let mut site_cues = SiteCues::default();
+        let mut families = None;
         let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
         for (path, text) in sources {
             let file_name = path
@@ -160,6 +163,13 @@ impl Lexicon {
             if file_name == context::PAGE_TYPES_FILE {
                 match context::parse_page_types(path, text) {
                     Ok(types) => page_types = types,
+                    Err(e) => errors.extend(e),
+                }
+                continue;
+            }
+            if file_name == context::FAMILIES_FILE {
+                match context::parse_families(path, text) {
+                    Ok(f) => families = Some((path.clone(), text.clone(), f)),
                     Err(e) => errors.extend(e),
                 }
                 continue;
@@ -243,6 +253,42 @@ impl Lexicon {
                 word_forms.push(WordForm::FalseFriend);
             }
         }
+        // Each concept counts in running text as its family (or as itself).
+        let mut family_of: Vec<String> = concepts.iter().map(|c| c.id.clone()).collect();
+        if let Some((path, text, families)) = &families {
+            let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+            for (family, members) in families {
+                for member in members {
+                    if let Some(other) = seen.insert(member, family) {
+                        errors.push(crate::rules::err_at(
+                            path,
+                            text,
+                            member,
+                            format!(
+                                "concept `{member}` is in two families, `{other}` and `{family}`"
+                            ),
+                        ));
+                    }
+                    let mut found = false;
+                    for (i, c) in concepts.iter().enumerate() {
+                        if c.id == *member && matches!(c.tier, Tier::Strong | Tier::Care) {
+                            family_of[i] = family.clone();
+                            found = true;
+                        }
+                    }
+                    if !found {
+                        errors.push(crate::rules::err_at(
+                            path,
+                            text,
+                            member,
+                            format!(
+                                "family `{family}`: no strong or care concept `{member}` in rules/medical/<lang>.toml"
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(RuleErrors(errors));
         }
@@ -278,9 +324,19 @@ impl Lexicon {
                 WordForm::Term { concept, .. }
                     if matches!(concepts[*concept].tier, Tier::Strong | Tier::Care) =>
                 {
-                    Some((fold_accents(form), *concept))
+                    Some((form, *concept))
                 }
                 _ => None,
+            })
+            .flat_map(|(form, concept)| {
+                let folded = fold_accents(form);
+                let transliterated = form
+                    .replace('ä', "ae")
+                    .replace('ö', "oe")
+                    .replace('ü', "ue");
+                let transliterated = fold_accents(&transliterated);
+                let second = (transliterated != folded).then_some((transliterated, concept));
+                std::iter::once((folded, concept)).chain(second)
             })
             .unzip();
         let host_automaton = AhoCorasick::new(&host_forms).map_err(build_error)?;
@@ -290,6 +346,7 @@ impl Lexicon {
         );
         Ok(Lexicon {
             concepts,
+            family_of,
             word_automaton,
             word_forms,
             word_openings,
@@ -313,6 +370,11 @@ impl Lexicon {
     /// The concept behind a hit.
     pub fn concept(&self, index: usize) -> &Concept {
         &self.concepts[index]
+    }
+
+    /// The family a concept counts as in running text (`mental-health` for depression), or its own id.
+    pub fn family(&self, index: usize) -> &str {
+        &self.family_of[index]
     }
 
     /// How many concepts each language has.
@@ -339,19 +401,25 @@ impl Lexicon {
         &self.site_cues
     }
 
-    /// The strong or care concept a host word names: the whole word (`fysiotherapie`), or a word that starts
-    /// with a form of five letters or more (`fysiotherapiemusselkanaal`) or with one of the site cues' host
-    /// prefixes (`ggzcentraal`). Host names run words together, so the usual word boundaries do not hold.
+    /// The strong or care concept a host word names. Host names run words together, so the usual word
+    /// boundaries do not hold: the form may be the whole word (`fysiotherapie`); open it when it has five
+    /// letters or more (`fysiotherapiemusselkanaal`), or close it (`andringapsychologie`, `oxfordfertility`);
+    /// stand inside it when it has six letters or more (`stokeroaddentalpractice`); or be one of the site
+    /// cues' host prefixes at either end (`ggzcentraal`, `vitaalggz`). German host names write umlauts as
+    /// `ae`, `oe`, `ue` (`kieferorthopaede`), and both spellings are known.
     pub fn specialty_in_host_word(&self, word: &str) -> Option<Hit> {
         let folded = fold_accents(&word.to_lowercase());
+        let is_host_prefix = |form: &str| self.site_cues.host_prefixes.iter().any(|p| p == form);
         self.host_automaton
             .find_overlapping_iter(&folded)
-            .filter(|m| m.start() == 0)
             .find(|m| {
-                let form = &folded[..m.end()];
-                m.end() == folded.len()
-                    || form.chars().count() >= 5
-                    || self.site_cues.host_prefixes.iter().any(|p| p == form)
+                let form = &folded[m.start()..m.end()];
+                let letters = form.chars().count();
+                let opens = m.start() == 0;
+                let closes = m.end() == folded.len();
+                (opens && closes)
+                    || ((opens || closes) && (letters >= 5 || is_host_prefix(form)))
+                    || letters >= 6
             })
             .map(|m| Hit {
                 term: word.to_lowercase(),
@@ -651,6 +719,7 @@ fn word_start(text: &str, from: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     fn lexicon() -> Lexicon {
         let nl = r#"
@@ -711,5 +780,63 @@ stoornis = ["stoornis", "stoornissen"]
             ids(&lex, "de behandeling duurt een week"),
             vec!["behandeling:behandeling"]
         );
+    }
+
+    fn shipped() -> Lexicon {
+        Lexicon::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).unwrap()
+    }
+
+    #[test]
+    fn host_words_name_a_specialty_at_either_end_or_inside() {
+        let lex = shipped();
+        for word in [
+            "andringapsychologie",     // closes the word
+            "oxfordfertility",         // closes the word
+            "stokeroaddentalpractice", // inside, six letters or more
+            "kieferorthopaede",        // German umlaut written as ae
+            "vitaalggz",               // a host prefix at the end
+            "fysiotherapiemusselkanaal",
+        ] {
+            assert!(lex.specialty_in_host_word(word).is_some(), "{word}");
+        }
+        // Short forms inside a word are chance ("ent" in "parentportal"), not a specialty.
+        for word in ["parentportal", "studentenverzekering", "mijnzorg"] {
+            assert!(lex.specialty_in_host_word(word).is_none(), "{word}");
+        }
+    }
+
+    #[test]
+    fn related_concepts_count_as_their_family() {
+        let lex = shipped();
+        let family = |text: &str| {
+            lex.find(text)
+                .iter()
+                .filter(|h| matches!(lex.concept(h.concept).tier, Tier::Strong | Tier::Care))
+                .map(|h| lex.family(h.concept).to_string())
+                .collect::<BTreeSet<_>>()
+        };
+        assert_eq!(
+            family("depressie en angst, behandeld met emdr"),
+            BTreeSet::from(["mental-health".to_string()])
+        );
+        assert!(family("fysiotherapie en tandzorg").len() == 2);
+    }
+
+    #[test]
+    fn a_family_naming_an_unknown_concept_is_a_rule_error() {
+        let sources = vec![
+            (
+                std::path::PathBuf::from("rules/medical/nl.toml"),
+                "[strong]\nangst = [\"angst\"]\n".to_string(),
+            ),
+            (
+                std::path::PathBuf::from("rules/medical/families.toml"),
+                "[families]\nmental-health = [\"angst\", \"somberheid\"]\n".to_string(),
+            ),
+        ];
+        let errors = Lexicon::from_sources(&sources).unwrap_err();
+        assert_eq!(errors.0.len(), 1, "{errors:?}");
+        assert!(errors.0[0].message.contains("somberheid"), "{errors:?}");
+        assert_eq!(errors.0[0].line, 2);
     }
 }

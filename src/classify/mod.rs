@@ -225,7 +225,9 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
             let first_in_field = seen_concepts.insert(concept.id.clone());
             match concept.tier {
                 Tier::Strong | Tier::Care if !is_topic_field => {
-                    *text_counts.entry(concept.id.clone()).or_insert(0) += hit.count;
+                    *text_counts
+                        .entry(lexicon.family(hit.concept).to_string())
+                        .or_insert(0) += hit.count;
                 }
                 // One concept counts once per field, whichever language's entry found it.
                 _ if !first_in_field => continue,
