@@ -98,6 +98,9 @@ pub struct Lexicon {
     ending_concepts: Vec<usize>,
     /// Length in bytes of the shortest compound ending.
     shortest_ending: usize,
+    /// The bytes other than letters and digits that endings hold (`-` in `kunde-zorg`): an ending may then
+    /// span the short word after one of them and the word before it.
+    ending_joiners: Vec<u8>,
     /// Strong and care forms with their accents folded (`dietist`), for host names, which are ASCII.
     host_automaton: AhoCorasick,
     host_concepts: Vec<usize>,
@@ -231,6 +234,18 @@ impl Lexicon {
                             ));
                             continue;
                         }
+                        // Forms are looked for from word starts only (`find`).
+                        if !form.starts_with(char::is_alphanumeric) {
+                            errors.push(crate::rules::err_at(
+                                path,
+                                text,
+                                id,
+                                format!(
+                                    "concept `{id}`: form `{form}` must start with a letter or digit"
+                                ),
+                            ));
+                            continue;
+                        }
                         word_patterns.push(form);
                         word_forms.push(WordForm::Term { concept, prefix });
                     }
@@ -249,6 +264,15 @@ impl Lexicon {
                 }
             }
             for phrase in &file.false_friends {
+                if !phrase.starts_with(char::is_alphanumeric) {
+                    errors.push(crate::rules::err_at(
+                        path,
+                        text,
+                        phrase,
+                        format!("false friend `{phrase}` must start with a letter or digit"),
+                    ));
+                    continue;
+                }
                 word_patterns.push(phrase.to_lowercase());
                 word_forms.push(WordForm::FalseFriend);
             }
@@ -352,6 +376,16 @@ impl Lexicon {
             word_openings,
             ending_automaton,
             shortest_ending: ending_patterns.iter().map(String::len).min().unwrap_or(0),
+            ending_joiners: {
+                let mut joiners: Vec<u8> = ending_patterns
+                    .iter()
+                    .flat_map(|e| e.bytes())
+                    .filter(|b| !b.is_ascii_alphanumeric() && b.is_ascii())
+                    .collect();
+                joiners.sort_unstable();
+                joiners.dedup();
+                joiners
+            },
             ending_concepts,
             host_automaton,
             host_concepts,
@@ -404,12 +438,21 @@ impl Lexicon {
     /// The strong or care concept a host word names. Host names run words together, so the usual word
     /// boundaries do not hold: the form may be the whole word (`fysiotherapie`); open it when it has five
     /// letters or more (`fysiotherapiemusselkanaal`), or close it (`andringapsychologie`, `oxfordfertility`);
-    /// stand inside it when it has six letters or more (`stokeroaddentalpractice`); or be one of the site
+    /// stand inside it when it is a care type of six letters or more (`stokeroaddentalpractice`); or be one of the site
     /// cues' host prefixes at either end (`ggzcentraal`, `vitaalggz`). German host names write umlauts as
     /// `ae`, `oe`, `ue` (`kieferorthopaede`), and both spellings are known.
     pub fn specialty_in_host_word(&self, word: &str) -> Option<Hit> {
         let folded = fold_accents(&word.to_lowercase());
         let is_host_prefix = |form: &str| self.site_cues.host_prefixes.iter().any(|p| p == form);
+        // A form that closes or stands inside a word is read only where the word names no general
+        // provider (`horushuisartsenzorg` is a GP practice), and inside a word only a care type counts
+        // (`operatie` in `cooperatievgz` is chance).
+        let names_a_general_provider = || {
+            self.site_cues
+                .general
+                .iter()
+                .any(|g| folded.contains(fold_accents(g).as_str()))
+        };
         self.host_automaton
             .find_overlapping_iter(&folded)
             .find(|m| {
@@ -417,9 +460,13 @@ impl Lexicon {
                 let letters = form.chars().count();
                 let opens = m.start() == 0;
                 let closes = m.end() == folded.len();
-                (opens && closes)
-                    || ((opens || closes) && (letters >= 5 || is_host_prefix(form)))
-                    || letters >= 6
+                let care_type =
+                    self.concepts[self.host_concepts[m.pattern().as_usize()]].tier == Tier::Care;
+                (opens && (closes || letters >= 5 || is_host_prefix(form)))
+                    || (closes
+                        && (letters >= 5 || is_host_prefix(form))
+                        && !names_a_general_provider())
+                    || (letters >= 6 && care_type && !names_a_general_provider())
             })
             .map(|m| Hit {
                 term: word.to_lowercase(),
@@ -520,8 +567,10 @@ impl Lexicon {
             if self.word_openings.may_open(&bytes[word_start..]) {
                 self.forms_from(text, word_start, word_root, &mut terms, &mut cancelled);
             }
-            // A compound ending closes a word at least three bytes longer than itself.
-            if word_end - word_start >= 3 + self.shortest_ending {
+            // A compound ending closes a word at least three bytes longer than itself, or spans the words
+            // on both sides of a joiner (`verloskunde-zorg`).
+            let joined = word_start > 0 && self.ending_joiners.contains(&bytes[word_start - 1]);
+            if joined || word_end - word_start >= 3 + self.shortest_ending {
                 self.endings_before(text, word_end, ending_root, &mut terms);
             }
         }
@@ -799,8 +848,16 @@ stoornis = ["stoornis", "stoornissen"]
         ] {
             assert!(lex.specialty_in_host_word(word).is_some(), "{word}");
         }
-        // Short forms inside a word are chance ("ent" in "parentportal"), not a specialty.
-        for word in ["parentportal", "studentenverzekering", "mijnzorg"] {
+        // Short forms inside a word are chance ("ent" in "parentportal"), and so is a condition or
+        // treatment inside one ("operatie" in "cooperatievgz"); a GP practice names no specialty.
+        for word in [
+            "parentportal",
+            "studentenverzekering",
+            "mijnzorg",
+            "cooperatievgz",
+            "horushuisartsenzorg",
+            "oakfieldsurgery",
+        ] {
             assert!(lex.specialty_in_host_word(word).is_none(), "{word}");
         }
     }
@@ -820,6 +877,34 @@ stoornis = ["stoornis", "stoornissen"]
             BTreeSet::from(["mental-health".to_string()])
         );
         assert!(family("fysiotherapie en tandzorg").len() == 2);
+    }
+
+    #[test]
+    fn terms_are_found_next_to_accented_letters_and_endings_across_a_hyphen() {
+        let lex = shipped();
+        let concepts = |text: &str| {
+            lex.find(text)
+                .iter()
+                .map(|h| lex.concept(h.concept).id.clone())
+                .collect::<BTreeSet<_>>()
+        };
+        // At the text's start and end, and after a non-ASCII character that is not a letter.
+        assert!(concepts("ggz").contains("ggz"));
+        assert!(concepts("«ggz»").contains("ggz"));
+        // Inside a longer word (after an accented letter) a whole-word form does not match.
+        assert!(!concepts("éggz").contains("ggz"));
+        // A compound ending that holds a hyphen closes the word before it.
+        assert!(concepts("verloskunde-zorg").contains("-zorg-specialistisch"));
+    }
+
+    #[test]
+    fn a_form_that_does_not_start_with_a_letter_is_a_rule_error() {
+        let sources = vec![(
+            std::path::PathBuf::from("rules/medical/nl.toml"),
+            "false_friends = [\"-vrij\"]\n[strong]\nangst = [\"(angst\"]\n".to_string(),
+        )];
+        let errors = Lexicon::from_sources(&sources).unwrap_err();
+        assert_eq!(errors.0.len(), 2, "{errors:?}");
     }
 
     #[test]

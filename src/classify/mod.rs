@@ -99,7 +99,7 @@ pub enum TextPattern {
 pub struct TextTopic {
     /// The pattern, which decides what the text may add to the score.
     pub pattern: TextPattern,
-    /// The most frequent concept.
+    /// The most frequent concept, or its family (`rules/medical/families.toml`) when it has one.
     pub concept: String,
     /// Its occurrences.
     pub occurrences: usize,
