@@ -174,8 +174,18 @@ struct ClassifyArgs {
 enum RulesCommand {
     /// Validate every rule file; errors are printed as file:line: message.
     Check,
-    /// List vendors with their hosts and rule ids.
-    List,
+    /// List vendors with their hosts and rule ids (with --consent: the consent tools).
+    List {
+        /// List the consent tools instead: id, name, how each is recognised and where its banner lives.
+        #[arg(long)]
+        consent: bool,
+    },
+    /// Read consent-control texts, one a line (from FILE, or standard input), and print what each does:
+    /// accept, reject, settings, save or other, a tab, and the text.
+    Controls {
+        /// A file of control texts; standard input when left out.
+        file: Option<PathBuf>,
+    },
     /// Show which rule matches a URL, and why.
     Explain {
         /// The request URL to explain.
@@ -494,9 +504,57 @@ fn rules_command(cmd: RulesCommand, dir: &Path) -> anyhow::Result<ExitCode> {
                 all.version()
             );
         }
-        RulesCommand::List => {
+        RulesCommand::List { consent: false } => {
             for (vendor, line) in rules::list(&all.trackers) {
                 println!("{vendor:<20} {line}");
+            }
+        }
+        RulesCommand::List { consent: true } => {
+            for tool in &all.consent.tools {
+                let layer = &tool.first_layer;
+                let place = match (&layer.frame_url, &layer.shadow_host) {
+                    (Some(frame), _) => format!("in a frame from {frame}"),
+                    (None, Some(host)) => format!("in the shadow root of {host}"),
+                    (None, None) => "in the page".to_string(),
+                };
+                let d = &tool.detect;
+                let signals: Vec<&str> = d
+                    .script_hosts
+                    .iter()
+                    .chain(&d.script_paths)
+                    .chain(&d.globals)
+                    .chain(&d.selectors)
+                    .map(String::as_str)
+                    .collect();
+                println!(
+                    "{:<20} {} [banner {} {place}; reject {}] recognised by: {}; source: {}",
+                    tool.id,
+                    tool.name,
+                    layer.container,
+                    if layer.reject.is_empty() {
+                        "not on the first layer"
+                    } else {
+                        "on the first layer"
+                    },
+                    signals.join(" "),
+                    if tool.source.is_empty() {
+                        "-"
+                    } else {
+                        tool.source.as_str()
+                    }
+                );
+            }
+        }
+        RulesCommand::Controls { file } => {
+            let text = match &file {
+                Some(path) => std::fs::read_to_string(path).with_context(|| {
+                    format!("cannot read the control texts in {}", path.display())
+                })?,
+                None => std::io::read_to_string(std::io::stdin())
+                    .context("cannot read the control texts from standard input")?,
+            };
+            for line in text.lines() {
+                println!("{}\t{line}", all.consent.reader.role(line).as_str());
             }
         }
         RulesCommand::Explain { url } => println!("{}", all.trackers.explain(&url)),

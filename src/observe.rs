@@ -129,6 +129,12 @@ pub struct ConsentObservation {
     pub screenshot_before: Option<String>,
     /// Why the banner could not be handled, when it could not.
     pub problem: Option<String>,
+    /// The signals that made the generic finder take the element for a consent notice.
+    #[serde(default)]
+    pub notice_signals: Vec<String>,
+    /// Prompts set aside as not consent notices (age gates, newsletter and app prompts, chat widgets).
+    #[serde(default)]
+    pub set_aside: Vec<String>,
 }
 
 /// Accept, reject and settings controls of a first layer.

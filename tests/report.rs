@@ -118,6 +118,15 @@ fn csv_files_have_a_header_and_a_row_per_item() {
         .map(|p| p.cookies.len())
         .sum();
     assert_eq!(rows("cookies.csv").len(), cookies);
+    let service_requests: usize = result
+        .report
+        .sites
+        .iter()
+        .flat_map(|s| &s.pages)
+        .flat_map(|p| &p.services)
+        .map(|t| t.requests.len())
+        .sum();
+    assert_eq!(rows("services.csv").len(), service_requests);
 }
 
 #[test]
@@ -175,6 +184,7 @@ fn the_manifest_passes_sha256sum_and_scan_json_records_the_scan() {
         "report.json",
         "report.html",
         "findings.csv",
+        "services.csv",
         "scan.json",
         "scan.sqlite",
     ] {

@@ -110,12 +110,12 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
             {
                 let Some(vendor) = &c.vendor else { continue };
                 // The cookie that stores the choice itself is what "necessary only" allows.
-                if rules
-                    .consent
-                    .tools
-                    .iter()
-                    .any(|t| t.state.cookies.contains(&c.name))
-                {
+                if rules.consent.tools.iter().any(|t| {
+                    t.state
+                        .cookies
+                        .iter()
+                        .any(|p| crate::rules::wildcard_matches(p, &c.name))
+                }) {
                     continue;
                 }
                 let tracking = rules
@@ -199,7 +199,13 @@ fn leak_findings(found: &mut Found, page: &PageReport) {
         .iter()
         .map(|v| (v.clone(), leak::encodings(v)))
         .collect();
-    for tracker in page.trackers.iter().filter(|t| t.third_party) {
+    // A typed value is leaked to whichever third party receives it, tracker or not.
+    for tracker in page
+        .trackers
+        .iter()
+        .chain(&page.services)
+        .filter(|t| t.third_party)
+    {
         for request in &tracker.requests {
             let haystack = leak::haystack(request);
             let leaked: Vec<String> = needles
@@ -609,7 +615,7 @@ impl<'c> Found<'c> {
                 .and_then(|v| {
                     site.pages
                         .iter()
-                        .flat_map(|p| &p.trackers)
+                        .flat_map(|p| p.trackers.iter().chain(&p.services))
                         .find(|t| &t.vendor == v)
                         .map(|t| t.company.clone())
                 })

@@ -1,10 +1,11 @@
-// pixelaudit's consent engine: finds a consent banner and its controls in one frame, describes them, and
-// clicks one. Evaluated by the browser layer as `(ENGINE)(rules, words, op, tool)`; it only reads the page
-// and clicks the control it is told to click. Runs in the page's frame or an isolated world of an iframe.
-(function (rules, words, op, toolName) {
+// pixelaudit's consent engine, page side: it reads the page and clicks the one control it is told to click.
+// What a control means and which element is the consent notice are decided in Rust (the word rules and
+// the notice scoring); this side only lists candidates and controls with what can be seen of them.
+// Evaluated by the browser layer as `(ENGINE)(rules, op, tool, arg)`, in the page's frame or in an isolated
+// world of an iframe.
+(function (rules, op, toolName, arg) {
   'use strict';
   const norm = (s) => String(s || '').toLowerCase().replace(/\s+/g, ' ').trim();
-  const allWords = (kind) => Object.values(words).flatMap((w) => w[kind] || []).map(norm);
 
   // Every element below `root`, descending into open shadow roots.
   function* walk(root) {
@@ -85,55 +86,81 @@
       color: s.color,
       background: `rgb(${bg.r}, ${bg.g}, ${bg.b})`,
       contrast: Math.round(((Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05)) * 100) / 100,
-      visible: visible(el),
     };
   }
 
-  const CONTROLS = 'button, a, [role=button], input[type=button], input[type=submit]';
-  function byWords(container, kind) {
-    const wanted = allWords(kind);
-    let best = null;
-    for (const el of walk(container)) {
-      if (!el.matches(CONTROLS) || !visible(el)) continue;
-      const t = textOf(el);
-      if (!t) continue;
-      const score = wanted.findIndex((w) => t === w || t.startsWith(w + ' ') || t.startsWith(w + ','));
-      if (score >= 0 && (!best || score < best.score)) best = { el, score };
+  const CONTROLS = 'button, a, [role=button], [role=link], input[type=button], input[type=submit]';
+  const MAX_CONTROLS = 40;
+  // The controls of a layer, in a fixed order: first those the tool's rule names (with the kind the rule
+  // gives them), then every other visible control in document order. A click names a control by its place
+  // in this list and its text, so the list must come out the same on every call over the same DOM.
+  function controlsIn(box, named) {
+    const out = [];
+    const seen = new Set();
+    for (const [kind, selectors] of named) {
+      for (const sel of selectors || []) {
+        const el = query(box, sel);
+        if (el && visible(el) && !seen.has(el)) { seen.add(el); out.push({ el, kind }); break; }
+      }
     }
-    return best ? best.el : null;
-  }
-  function bySelectors(container, selectors) {
-    for (const sel of selectors || []) {
-      const el = query(container, sel);
-      if (el && visible(el)) return el;
+    for (const el of walk(box)) {
+      if (out.length >= MAX_CONTROLS) break;
+      if (seen.has(el) || !el.matches(CONTROLS) || !visible(el) || !textOf(el)) continue;
+      seen.add(el);
+      out.push({ el, kind: null });
     }
-    return null;
+    return out;
   }
+  const listed = (controls) => controls.map((c, i) => Object.assign(describe(c.el), { index: i, rule_kind: c.kind }));
 
-  // A generic banner: a visible dialog-like or fixed element that talks about cookies or consent.
-  function genericContainer() {
-    const bannerWords = allWords('banner');
-    let best = null;
+  // Elements that may be a notice: dialog-like, fixed or sticky, or named like a banner, visible, with text.
+  const MAX_CANDIDATES = 60;
+  function candidateElements() {
+    const out = [];
     for (const el of walk(document)) {
-      if (el === document.body || el === document.documentElement) continue;
+      if (out.length >= MAX_CANDIDATES) break;
+      if (el === document.body || el === document.documentElement || /^(script|style|head|meta|link|noscript|template)$/i.test(el.tagName)) continue;
       const s = getComputedStyle(el);
-      const dialogLike = s.position === 'fixed' || s.position === 'sticky' || el.getAttribute('role') === 'dialog' ||
-        el.getAttribute('aria-modal') === 'true' || el.tagName === 'DIALOG' ||
-        /cookie|consent|gdpr|privacy|banner/i.test((el.id || '') + ' ' + (typeof el.className === 'string' ? el.className : ''));
-      if (!dialogLike || !visible(el)) continue;
-      const t = textOf(el);
-      // A banner explains itself; a floating "cookie settings" button does not.
-      if (t.length < 40 || !bannerWords.some((w) => t.includes(w))) continue;
-      const hasControls = !!(byWords(el, 'accept') || byWords(el, 'reject'));
-      // Without controls only an element that names cookies or consent outright counts as a banner.
-      if (!hasControls && !/cookie|toestemming|consent|einwilligung|consentement/.test(t)) continue;
-      // Prefer a banner with recognisable controls; among those, the smallest element is the banner itself
-      // rather than a page wrapper.
-      const better = !best || (hasControls && !best.hasControls) ||
-        (hasControls === best.hasControls && t.length < textOf(best.el).length);
-      if (better) best = { el, hasControls };
+      const role = el.getAttribute('role') || '';
+      const hint = ((el.id || '') + ' ' + (typeof el.className === 'string' ? el.className : '')).toLowerCase();
+      const dialogLike = s.position === 'fixed' || s.position === 'sticky' || role === 'dialog' || role === 'alertdialog' ||
+        el.getAttribute('aria-modal') === 'true' || el.tagName === 'DIALOG' || (role === 'region' && el.getAttribute('aria-label')) ||
+        /cookie|consent|gdpr|privacy|banner|cmp|notice|toast|popup|modal/.test(hint);
+      if (!dialogLike || el.matches(CONTROLS) || !visible(el)) continue;
+      if (textOf(el).length < 20) continue;
+      out.push(el);
     }
-    return best ? best.el : null;
+    return out;
+  }
+  function features(el, i) {
+    const s = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    const count = (sel) => { let n = 0; for (const e of walk(el)) if (e.matches(sel)) n++; return n; };
+    const text = textOf(el);
+    return {
+      index: i,
+      tag: el.tagName.toLowerCase(),
+      role: el.getAttribute('role') || '',
+      aria_modal: el.getAttribute('aria-modal') === 'true',
+      aria_label: norm(el.getAttribute('aria-label') || '').slice(0, 120),
+      hint: ((el.id || '') + ' ' + (typeof el.className === 'string' ? el.className : '')).toLowerCase().slice(0, 160),
+      position: s.position,
+      z_index: parseInt(s.zIndex, 10) || 0,
+      x: Math.round(r.left), y: Math.round(r.top), width: Math.round(r.width), height: Math.round(r.height),
+      viewport_width: innerWidth, viewport_height: innerHeight,
+      text: text.slice(0, 800),
+      text_length: text.length,
+      controls: controlsIn(el, []).slice(0, 25).map((c) => textOf(c.el).slice(0, 80)),
+      email_inputs: count('input[type=email]'),
+      date_inputs: count('input[type=date], input[type=number], select'),
+    };
+  }
+  // The candidate named by its place and the start of its text; if the DOM moved, the one with that text.
+  function candidateAt(i, text) {
+    const all = candidateElements();
+    const want = norm(text).slice(0, 60);
+    if (all[i] && textOf(all[i]).slice(0, 60) === want) return all[i];
+    return all.find((el) => textOf(el).slice(0, 60) === want) || null;
   }
 
   function ruleFor(name) { return rules.find((r) => r.id === name) || null; }
@@ -144,22 +171,30 @@
     }
     return document;
   }
-  function container(rule) {
-    if (!rule) return genericContainer();
-    const root = layerRoot(rule);
-    if (!root) return null;
-    const el = query(root, rule.first_layer.container);
-    return el && visible(el) ? el : null;
+  // The first layer: the rule's container, or the candidate the Rust side chose.
+  function firstLayer(rule, spec) {
+    if (rule) {
+      const root = layerRoot(rule);
+      if (!root) return null;
+      const el = query(root, rule.first_layer.container);
+      return el && visible(el) ? el : null;
+    }
+    return spec ? candidateAt(spec.candidate, spec.text) : null;
   }
-  function controls(rule, box) {
-    const pick = (kind) => (rule && bySelectors(box, rule.first_layer[kind])) || byWords(box, kind);
-    return { accept: pick('accept'), reject: pick('reject'), settings: pick('settings') };
+  function secondLayer(rule, spec) {
+    if (rule) {
+      const root = layerRoot(rule) || document;
+      return (rule.second_layer.container && query(root, rule.second_layer.container)) || root;
+    }
+    return spec ? candidateAt(spec.candidate, spec.text) : null;
   }
+  const firstNamed = (rule) => rule ? [['accept', rule.first_layer.accept], ['reject', rule.first_layer.reject], ['settings', rule.first_layer.settings]] : [];
+  const secondNamed = (rule) => rule ? [['reject', rule.second_layer.reject], ['save', rule.second_layer.save]] : [];
+
   // Checked boxes or switches for purposes other than the strictly necessary ones, before any interaction.
-  function preTicked(rule) {
-    const scope = rule && rule.second_layer.container ? (query(layerRoot(rule), rule.second_layer.container) || document) : (container(rule) || document);
+  function preTicked(scope) {
     const out = [];
-    for (const el of walk(scope)) {
+    for (const el of walk(scope || document)) {
       const isBox = el.matches('input[type=checkbox]') || el.getAttribute('role') === 'switch';
       if (!isBox) continue;
       const checked = el.checked === true || el.getAttribute('aria-checked') === 'true';
@@ -168,6 +203,12 @@
       out.push(textOf(label || el).slice(0, 80) || el.name || el.id || 'unnamed');
     }
     return out;
+  }
+  function untick(scope) {
+    for (const box of walk(scope)) {
+      if (box.matches('input[type=checkbox]') && box.checked && !box.disabled) box.click();
+      if (box.getAttribute('role') === 'switch' && box.getAttribute('aria-checked') === 'true' && box.getAttribute('aria-disabled') !== 'true') box.click();
+    }
   }
   function blockingOverlay() {
     const vw = innerWidth, vh = innerHeight;
@@ -181,9 +222,16 @@
     if (body && body.overflow === 'hidden' && document.documentElement.scrollHeight > vh) return { text: 'scrolling disabled' };
     return null;
   }
-  function reopenControl(rule) {
-    const el = (rule && bySelectors(document, rule.reopen)) || byWords(document, 'reopen');
-    return el ? describe(el) : null;
+  // Short visible controls of the whole page, for the Rust side to find one that reopens the banner.
+  function pageControls() {
+    const out = [];
+    for (const el of walk(document)) {
+      if (out.length >= 400) break;
+      if (!el.matches(CONTROLS) || !visible(el)) continue;
+      const t = textOf(el);
+      if (t && t.length <= 60) out.push({ el, text: t });
+    }
+    return out;
   }
   function detect() {
     const found = [];
@@ -198,55 +246,53 @@
     }
     return found;
   }
-  function inspect(rule) {
-    const box = container(rule);
+  function inspect(rule, spec) {
+    const box = firstLayer(rule, spec);
     if (!box) return { found: false };
-    const c = controls(rule, box);
-    return {
-      found: true,
-      text: textOf(box).slice(0, 400),
-      accept: describe(c.accept),
-      reject: describe(c.reject),
-      settings: describe(c.settings),
-      pre_ticked: preTicked(rule),
-    };
+    return { found: true, text: textOf(box).slice(0, 400), controls: listed(controlsIn(box, firstNamed(rule))), pre_ticked: preTicked(rule && rule.second_layer.container ? secondLayer(rule, spec) : box) };
   }
-  // Clicks one control: `accept`, `reject`, `settings`, or on the second layer `reject2` / `save`
-  // (after switching every enabled toggle off).
-  function click(rule, what) {
-    let el = null;
-    if (what === 'reject2' || what === 'save') {
-      const root = layerRoot(rule) || document;
-      const scope = (rule && rule.second_layer.container && query(root, rule.second_layer.container)) || root;
-      if (what === 'save') {
-        for (const box of walk(scope)) {
-          if (box.matches('input[type=checkbox]') && box.checked && !box.disabled) box.click();
-          if (box.getAttribute('role') === 'switch' && box.getAttribute('aria-checked') === 'true' && box.getAttribute('aria-disabled') !== 'true') box.click();
-        }
-      }
-      const kind = what === 'save' ? 'save' : 'reject';
-      const selectors = rule ? rule.second_layer[what === 'save' ? 'save' : 'reject'] : [];
-      el = bySelectors(scope, selectors) || byWords(scope, kind);
-    } else {
-      const box = container(rule);
-      if (box) el = controls(rule, box)[what];
+  function inspectSecond(rule, spec) {
+    const scope = secondLayer(rule, spec);
+    if (!scope) return { found: false };
+    return { found: true, controls: listed(controlsIn(scope, secondNamed(rule))) };
+  }
+  // Clicks the control at `spec.control` of the first or second layer, when its text is still `spec.control_text`.
+  function click(rule, spec) {
+    const second = spec.layer === 'second';
+    const scope = second ? secondLayer(rule, spec) : firstLayer(rule, spec);
+    if (!scope) return { clicked: false, problem: 'the banner is gone' };
+    if (second && spec.untick) untick(scope);
+    const controls = controlsIn(scope, second ? secondNamed(rule) : firstNamed(rule));
+    let target = controls[spec.control];
+    if (!target || textOf(target.el).slice(0, 120) !== spec.control_text) {
+      target = controls.find((c) => textOf(c.el).slice(0, 120) === spec.control_text);
     }
-    if (!el) return { clicked: false };
-    const d = describe(el);
-    el.click();
+    if (!target) return { clicked: false, problem: 'the control is gone' };
+    const d = describe(target.el);
+    target.el.click();
     return { clicked: true, control: d };
   }
-  function state(rule) {
-    const box = container(rule);
-    return { banner_visible: !!box, overlay: blockingOverlay(), reopen: reopenControl(rule), local_storage: Object.keys(localStorage || {}) };
+  function state(rule, spec) {
+    const box = firstLayer(rule, spec);
+    const named = rule ? rule.reopen.map((sel) => query(document, sel)).find((el) => el && visible(el)) : null;
+    return {
+      banner_visible: !!box,
+      overlay: blockingOverlay(),
+      reopen_by_rule: named ? describe(named) : null,
+      page_controls: pageControls().map((c) => c.text),
+      local_storage: Object.keys(localStorage || {}),
+    };
   }
 
   const rule = toolName === 'generic' ? null : ruleFor(toolName);
   switch (op) {
     case 'detect': return detect();
-    case 'inspect': return inspect(rule);
-    case 'click': return click(rule, arguments[4]);
-    case 'state': return state(rule);
+    case 'candidates': return candidateElements().map(features);
+    case 'inspect': return inspect(rule, arg);
+    case 'inspect_second': return inspectSecond(rule, arg);
+    case 'click': return click(rule, arg);
+    case 'state': return state(rule, arg);
+    case 'describe_page_control': { const c = pageControls()[arg.index]; return c && c.text === arg.text ? describe(c.el) : null; }
     case 'tcf':
       return new Promise((resolve) => {
         if (typeof window.__tcfapi !== 'function') return resolve(null);

@@ -3,22 +3,26 @@
 //! for it, and check that the click took effect (banner gone, choice stored).
 //!
 //! The DOM work is done by `consent.js`, evaluated in the frame where the banner lives (an isolated world
-//! for iframes, so the page's own scripts cannot interfere). The consent rules are data
-//! (`rules/consent/`); when none matches, the generic finder looks for a dialog-like element with consent
-//! words and its controls by their text.
+//! for iframes, so the page's own scripts cannot interfere): it lists candidates and controls and clicks
+//! the one it is told to. The decisions are made here: a known tool's rule (`rules/consent/`) names its
+//! banner and controls; where it names none, or the tool's banner is drawn differently than the rule
+//! expects, the generic finder scores the page's candidates (`notice`) and every control is read by its
+//! text (`rules/consent/words.toml`).
 
 use std::time::Duration;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::collector::VisitContext;
 use super::cookies::read_jar;
 use super::frames::frame_tree;
+use super::notice::{self, Candidate};
 use super::raw::RawCommand;
 use super::screenshot::save_screenshot;
 use super::settle_after_action;
 use crate::observe::{ConsentClick, ConsentMode, ConsentObservation, Control};
-use crate::rules::consent::{ConsentRules, ConsentTool};
+use crate::rules::consent::{ConsentRules, ConsentTool, ControlReader, ControlRole};
 use crate::rules::{host_matches, wildcard_matches};
 
 const ENGINE: &str = include_str!("consent.js");
@@ -30,7 +34,6 @@ pub const GENERIC: &str = "generic";
 pub struct ConsentPlan {
     rules: ConsentRules,
     rules_json: String,
-    words_json: String,
     /// `Some(Accept | Reject)` to click; `None` to only look at the banner.
     pub choice: Option<ConsentMode>,
     /// How often to look for a banner that is not there yet.
@@ -43,7 +46,6 @@ impl ConsentPlan {
         ConsentPlan {
             rules: rules.clone(),
             rules_json: serde_json::to_string(&rules.tools).unwrap_or_else(|_| "[]".into()),
-            words_json: serde_json::to_string(&rules.words).unwrap_or_else(|_| "{}".into()),
             choice,
             attempts: 4,
         }
@@ -57,21 +59,64 @@ impl ConsentPlan {
         }
     }
 
-    fn expression(&self, op: &str, tool: &str, arg: &str) -> String {
+    fn expression(&self, op: &str, tool: &str, arg: &Value) -> String {
         format!(
-            "({ENGINE})({}, {}, {}, {}, {})",
+            "({ENGINE})({}, {}, {}, {})",
             self.rules_json,
-            self.words_json,
-            serde_json::Value::from(op),
-            serde_json::Value::from(tool),
-            serde_json::Value::from(arg)
+            Value::from(op),
+            Value::from(tool),
+            arg
         )
+    }
+
+    fn reader(&self) -> &ControlReader {
+        &self.rules.reader
     }
 }
 
 /// Where the banner's frame is: the top document, or an isolated world in an iframe.
 #[derive(Debug, Clone, Copy)]
 struct Where(Option<i64>);
+
+/// A control as the page side lists it: its place in the layer's list, the kind the tool's rule gives it.
+#[derive(Debug, Clone, Deserialize)]
+struct Listed {
+    index: usize,
+    rule_kind: Option<String>,
+    #[serde(flatten)]
+    control: Control,
+}
+
+/// The banner found: whose rule (or the generic finder) reads it, where, and what it offers.
+#[derive(Debug, Clone)]
+struct Banner {
+    /// The rule that finds its layers, or [`GENERIC`].
+    engine: String,
+    place: Where,
+    /// For the generic finder: the candidate (`{candidate, text}`); `null` for a rule.
+    spec: Value,
+    text: Option<String>,
+    controls: Vec<Listed>,
+    pre_ticked: Vec<String>,
+    /// Why the generic finder took it for a consent notice.
+    signals: Vec<String>,
+}
+
+/// The control of a layer that does `role`: the one the tool's rule names, else the first whose text reads so.
+fn pick<'a>(
+    controls: &'a [Listed],
+    role: ControlRole,
+    reader: &ControlReader,
+) -> Option<&'a Listed> {
+    controls
+        .iter()
+        .find(|c| c.rule_kind.as_deref() == Some(role.as_str()))
+        .or_else(|| {
+            controls
+                .iter()
+                .find(|c| c.rule_kind.is_none() && reader.role(&c.control.text) == role)
+        })
+}
 
 /// Looks at the banner and, when the plan says so, clicks it. `settle` and `quiet` bound the wait after the click.
 pub async fn handle(
@@ -91,12 +136,14 @@ pub async fn handle(
         if attempt > 0 {
             tokio::time::sleep(Duration::from_millis(400)).await;
         }
-        found = find_banner(visit, plan, tool.as_ref()).await;
+        let (banner, set_aside) = find_banner(visit, plan, tool.as_ref()).await;
+        seen.set_aside = set_aside;
+        found = banner;
         if found.is_some() {
             break;
         }
     }
-    let Some((tool_id, place, banner)) = found else {
+    let Some(banner) = found else {
         if seen.tool.is_some() {
             seen.problem = Some("the consent tool was recognised, but no banner was shown".into());
         } else {
@@ -104,29 +151,36 @@ pub async fn handle(
         }
         return seen;
     };
-    seen.tool = Some(tool_id.clone());
-    if seen.detected_by.is_none() {
-        seen.detected_by =
-            Some("generic finder: a dialog-like element with consent words and controls".into());
+    if banner.engine == GENERIC {
+        let by = format!(
+            "generic finder: {}",
+            if banner.signals.is_empty() {
+                "a dialog-like element with consent words and controls".to_string()
+            } else {
+                banner.signals.join(", ")
+            }
+        );
+        seen.detected_by = Some(match (&seen.tool, &seen.detected_by) {
+            (Some(_), Some(tool_by)) => {
+                format!("{tool_by}; its banner is not where the rule expects it, so the {by}")
+            }
+            _ => by,
+        });
+        if seen.tool.is_none() {
+            seen.tool = Some(GENERIC.to_string());
+        }
+    } else {
+        seen.tool = Some(banner.engine.clone());
     }
+    seen.notice_signals = banner.signals.clone();
     seen.banner_found = true;
-    seen.banner_text = banner
-        .get("text")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    seen.first_layer.accept = control(banner.get("accept"));
-    seen.first_layer.reject = control(banner.get("reject"));
-    seen.first_layer.settings = control(banner.get("settings"));
-    seen.pre_ticked = banner
-        .get("pre_ticked")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    seen.banner_text = banner.text.clone();
+    let reader = plan.reader();
+    let first = |role| pick(&banner.controls, role, reader).map(|c| c.control.clone());
+    seen.first_layer.accept = first(ControlRole::Accept);
+    seen.first_layer.reject = first(ControlRole::Reject);
+    seen.first_layer.settings = first(ControlRole::Settings);
+    seen.pre_ticked = banner.pre_ticked.clone();
 
     if seen.first_layer.accept.is_none() && seen.first_layer.reject.is_none() {
         seen.problem =
@@ -138,7 +192,7 @@ pub async fn handle(
     seen.screenshot_before = save_screenshot(visit, "-banner").await.ok().flatten();
     seen.cookies_before_choice = cookie_keys(visit).await;
     let started = visit.elapsed_ms();
-    let (clicked, layer) = click(visit, plan, &tool_id, place, choice).await;
+    let (clicked, layer) = click(visit, plan, &banner, choice).await;
     let mut outcome = ConsentClick {
         choice,
         control: None,
@@ -168,16 +222,33 @@ pub async fn handle(
     }
     settle_after_action(visit, settle, quiet).await;
 
-    let state = evaluate(visit, place, &plan.expression("state", &tool_id, "")).await;
-    let frame_gone = place.0.is_some() && state.is_none();
+    let state = evaluate(
+        visit,
+        banner.place,
+        &plan.expression("state", &banner.engine, &banner.spec),
+    )
+    .await;
+    let frame_gone = banner.place.0.is_some() && state.is_none();
     outcome.banner_gone = frame_gone
         || state
             .as_ref()
             .and_then(|s| s.get("banner_visible"))
             .and_then(Value::as_bool)
             == Some(false);
-    let top = evaluate(visit, Where(None), &plan.expression("state", &tool_id, "")).await;
-    seen.reopen_control = top.as_ref().and_then(|s| control(s.get("reopen")));
+    let top = evaluate(
+        visit,
+        Where(None),
+        &plan.expression(
+            "state",
+            tool.as_ref().map_or(GENERIC, |t| &t.id),
+            &Value::Null,
+        ),
+    )
+    .await;
+    seen.reopen_control = match top.as_ref() {
+        Some(top) => reopen_control(visit, plan, top).await,
+        None => None,
+    };
     if choice == ConsentMode::Reject {
         seen.cookie_wall = top
             .as_ref()
@@ -214,10 +285,39 @@ pub async fn handle(
         outcome.problem = Some("the banner closed but the tool stored no choice".into());
     }
     if tool.as_ref().is_some_and(|t| t.state.tcf) {
-        seen.tcf = evaluate(visit, Where(None), &plan.expression("tcf", &tool_id, "")).await;
+        seen.tcf = evaluate(
+            visit,
+            Where(None),
+            &plan.expression("tcf", GENERIC, &Value::Null),
+        )
+        .await;
     }
     seen.click = Some(outcome);
     seen
+}
+
+/// A control that reopens the banner after the choice: the one the tool's rule names, else one whose text says so.
+async fn reopen_control(visit: &VisitContext, plan: &ConsentPlan, top: &Value) -> Option<Control> {
+    if let Some(by_rule) = control(top.get("reopen_by_rule")) {
+        return Some(by_rule);
+    }
+    let texts = top.get("page_controls").and_then(Value::as_array)?;
+    let (index, text) = texts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| t.as_str().map(|t| (i, t)))
+        .find(|(_, t)| plan.reader().is_reopen(t))?;
+    let found = evaluate(
+        visit,
+        Where(None),
+        &plan.expression(
+            "describe_page_control",
+            GENERIC,
+            &serde_json::json!({ "index": index, "text": text }),
+        ),
+    )
+    .await;
+    control(found.as_ref())
 }
 
 /// The consent tool a page runs, by script host or path, frame URL, global or element.
@@ -269,7 +369,12 @@ async fn detect_tool(
             return (Some(tool.clone()), Some(format!("frame from {part}")));
         }
     }
-    let found = evaluate(visit, Where(None), &plan.expression("detect", GENERIC, "")).await;
+    let found = evaluate(
+        visit,
+        Where(None),
+        &plan.expression("detect", GENERIC, &Value::Null),
+    )
+    .await;
     if let Some(first) = found
         .as_ref()
         .and_then(Value::as_array)
@@ -287,13 +392,16 @@ async fn detect_tool(
     (None, None)
 }
 
-/// Finds the banner: the known tool's, in its own frame, else the generic finder in every frame.
+/// Finds the banner: the known tool's, where its rule says; when the rule yields no banner with controls
+/// there, the generic finder over the top document and every frame. Returns the banner and the prompts set
+/// aside as not consent notices.
 async fn find_banner(
     visit: &VisitContext,
     plan: &ConsentPlan,
     tool: Option<&ConsentTool>,
-) -> Option<(String, Where, Value)> {
-    let mut places = Vec::new();
+) -> (Option<Banner>, Vec<String>) {
+    let reader = plan.reader();
+    let mut without_controls = None;
     if let Some(tool) = tool {
         let place = match &tool.first_layer.frame_url {
             Some(part) => {
@@ -302,67 +410,168 @@ async fn find_banner(
                     .into_iter()
                     .find(|(_, u)| u.contains(part.as_str()));
                 match frame {
-                    Some((id, _)) => Where(isolated_world(visit, &id).await),
-                    None => return None,
+                    Some((id, _)) => isolated_world(visit, &id).await.map(|c| Where(Some(c))),
+                    None => None,
                 }
             }
-            None => Where(None),
+            None => Some(Where(None)),
         };
-        places.push((tool.id.clone(), place));
-    }
-    places.push((GENERIC.to_string(), Where(None)));
-    for (id, _) in frame_urls(visit).await.into_iter().skip(1) {
-        if let Some(ctx) = isolated_world(visit, &id).await {
-            places.push((GENERIC.to_string(), Where(Some(ctx))));
+        if let Some(place) = place
+            && let Some(banner) =
+                inspect(visit, plan, &tool.id, place, Value::Null, Vec::new()).await
+        {
+            let usable = [ControlRole::Accept, ControlRole::Reject]
+                .into_iter()
+                .any(|role| pick(&banner.controls, role, reader).is_some());
+            if usable {
+                return (Some(banner), Vec::new());
+            }
+            without_controls = Some(banner);
         }
     }
-    for (id, place) in places {
-        if place.0.is_none()
-            && id != GENERIC
-            && tool.is_some_and(|t| t.first_layer.frame_url.is_some())
+    let mut places = vec![Where(None)];
+    for (id, _) in frame_urls(visit).await.into_iter().skip(1) {
+        if let Some(ctx) = isolated_world(visit, &id).await {
+            places.push(Where(Some(ctx)));
+        }
+    }
+    let mut set_aside = Vec::new();
+    let mut generic: Option<(Banner, i32)> = None;
+    for place in places {
+        let listed = evaluate(
+            visit,
+            place,
+            &plan.expression("candidates", GENERIC, &Value::Null),
+        )
+        .await
+        .and_then(|v| serde_json::from_value::<Vec<Candidate>>(v).ok())
+        .unwrap_or_default();
+        let (best, aside) = notice::choose(&listed, reader);
+        set_aside.extend(aside);
+        let Some((candidate, verdict)) = best else {
+            continue;
+        };
+        if generic
+            .as_ref()
+            .is_some_and(|(_, score)| *score >= verdict.score)
         {
             continue;
         }
-        let found = evaluate(visit, place, &plan.expression("inspect", &id, "")).await;
-        if let Some(banner) = found
-            && banner.get("found").and_then(Value::as_bool) == Some(true)
+        let spec = serde_json::json!({ "candidate": candidate.index, "text": candidate.text });
+        if let Some(banner) =
+            inspect(visit, plan, GENERIC, place, spec, verdict.signals.clone()).await
         {
-            return Some((id, place, banner));
+            generic = Some((banner, verdict.score));
         }
     }
-    None
+    (generic.map(|(b, _)| b).or(without_controls), set_aside)
 }
 
-/// Clicks accept, or reject (on the first layer, else through the settings layer). Returns the control and the layer.
+/// Reads a first layer: its text, controls and pre-ticked purposes.
+async fn inspect(
+    visit: &VisitContext,
+    plan: &ConsentPlan,
+    engine: &str,
+    place: Where,
+    spec: Value,
+    signals: Vec<String>,
+) -> Option<Banner> {
+    let found = evaluate(visit, place, &plan.expression("inspect", engine, &spec)).await?;
+    if found.get("found").and_then(Value::as_bool) != Some(true) {
+        return None;
+    }
+    let controls = found
+        .get("controls")
+        .cloned()
+        .and_then(|v| serde_json::from_value::<Vec<Listed>>(v).ok())
+        .unwrap_or_default();
+    let pre_ticked = found
+        .get("pre_ticked")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Banner {
+        engine: engine.to_string(),
+        place,
+        spec,
+        text: found
+            .get("text")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        controls,
+        pre_ticked,
+        signals,
+    })
+}
+
+/// Clicks accept, or reject (on the first layer, else through the settings layer: reject there, or save
+/// with every purpose switched off). Returns the control and the layer.
 async fn click(
     visit: &VisitContext,
     plan: &ConsentPlan,
-    tool: &str,
-    place: Where,
+    banner: &Banner,
     choice: ConsentMode,
 ) -> (Option<Control>, &'static str) {
-    let press = |what: &'static str| async move {
-        let answer = evaluate(visit, place, &plan.expression("click", tool, what)).await?;
+    let reader = plan.reader();
+    let press = |layer: &'static str, target: Listed, untick: bool| async move {
+        let mut spec = match &banner.spec {
+            Value::Object(m) => Value::Object(m.clone()),
+            _ => serde_json::json!({}),
+        };
+        spec["layer"] = layer.into();
+        spec["control"] = target.index.into();
+        spec["control_text"] = target.control.text.clone().into();
+        spec["untick"] = untick.into();
+        let answer = evaluate(
+            visit,
+            banner.place,
+            &plan.expression("click", &banner.engine, &spec),
+        )
+        .await?;
         if answer.get("clicked").and_then(Value::as_bool) == Some(true) {
             control(answer.get("control"))
         } else {
             None
         }
     };
+    let first = |role| pick(&banner.controls, role, reader).cloned();
     if choice == ConsentMode::Accept {
-        return (press("accept").await, "first");
+        return match first(ControlRole::Accept) {
+            Some(c) => (press("first", c, false).await, "first"),
+            None => (None, "first"),
+        };
     }
-    if let Some(c) = press("reject").await {
-        return (Some(c), "first");
+    if let Some(c) = first(ControlRole::Reject) {
+        return (press("first", c, false).await, "first");
     }
-    if press("settings").await.is_none() {
+    let Some(settings) = first(ControlRole::Settings) else {
+        return (None, "first");
+    };
+    if press("first", settings, false).await.is_none() {
         return (None, "first");
     }
     tokio::time::sleep(Duration::from_millis(400)).await;
-    if let Some(c) = press("reject2").await {
-        return (Some(c), "second");
+    let second = evaluate(
+        visit,
+        banner.place,
+        &plan.expression("inspect_second", &banner.engine, &banner.spec),
+    )
+    .await
+    .and_then(|v| v.get("controls").cloned())
+    .and_then(|v| serde_json::from_value::<Vec<Listed>>(v).ok())
+    .unwrap_or_default();
+    if let Some(c) = pick(&second, ControlRole::Reject, reader).cloned() {
+        return (press("second", c, false).await, "second");
     }
-    (press("save").await, "second")
+    match pick(&second, ControlRole::Save, reader).cloned() {
+        Some(c) => (press("second", c, true).await, "second"),
+        None => (None, "second"),
+    }
 }
 
 fn stored_choice(
@@ -377,7 +586,7 @@ fn stored_choice(
         Some(t) => now
             .iter()
             .map(name_of)
-            .filter(|n| t.state.cookies.contains(n))
+            .filter(|n| t.state.cookies.iter().any(|p| wildcard_matches(p, n)))
             .map(|n| format!("cookie {n}"))
             .chain(
                 local_storage

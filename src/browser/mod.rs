@@ -12,6 +12,7 @@ mod cookies;
 mod dialogs;
 mod frames;
 mod network;
+pub mod notice;
 mod pool;
 mod probe;
 mod raw;

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::observe::{Observation, ObservedCookie, ObservedRequest};
-use crate::rules::{Endpoint, RuleSet, registrable_domain, wildcard_matches};
+use crate::rules::{Endpoint, RuleSet, is_tracking_category, registrable_domain, wildcard_matches};
 
 /// The longest request body kept in the report for one request; the full one stays in the store.
 const MAX_REPORTED_BODY: usize = 64 * 1024;
@@ -22,6 +22,9 @@ const MAX_REPORTED_BODY: usize = 64 * 1024;
 pub struct Detections {
     /// Tracker endpoints contacted, grouped by vendor and rule.
     pub trackers: Vec<Tracker>,
+    /// Third-party services contacted that do not track by the rules (consent tools, CDNs, font hosts,
+    /// functional embeds), grouped the same way; never counted as trackers.
+    pub services: Vec<Tracker>,
     /// Every cookie in the jar, with its party and vendor.
     pub cookies: Vec<CookieFinding>,
     /// Social plug-ins and embeds framed in the page.
@@ -69,7 +72,8 @@ impl Phase {
     }
 }
 
-/// One vendor rule and the requests that matched it.
+/// One vendor rule and the requests that matched it: a tracker, or (in `services`) a third-party service
+/// whose category is not tracking.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tracker {
     /// Vendor slug.
@@ -202,8 +206,12 @@ pub struct BlockedCookie {
 
 /// Runs every detector over one observation. `site_domain` is the site's registrable domain (the first party).
 pub fn detect(observation: &Observation, rules: &RuleSet, site_domain: &str) -> Detections {
+    let (trackers, services) = detect_trackers(observation, rules, site_domain)
+        .into_iter()
+        .partition(|t| is_tracking_category(&t.category));
     Detections {
-        trackers: detect_trackers(observation, rules, site_domain),
+        trackers,
+        services,
         cookies: observation
             .cookies
             .iter()

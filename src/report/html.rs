@@ -121,6 +121,7 @@ struct SiteView {
     screenshots: Vec<ScreenshotView>,
     findings: Vec<FindingView>,
     cookies: Vec<CookieView>,
+    services: Vec<ServiceView>,
     visited: Vec<PageView>,
     robots: String,
     /// Per consent mode that stopped early: why.
@@ -168,6 +169,17 @@ struct RequestView {
 struct Piece {
     text: String,
     mark: bool,
+}
+
+/// A third-party service the site uses that does not track by the rules (consent tool, CDN, fonts).
+#[derive(Serialize)]
+struct ServiceView {
+    vendor: String,
+    company: String,
+    purpose: String,
+    hosts: String,
+    requests: usize,
+    modes: String,
 }
 
 #[derive(Serialize)]
@@ -269,12 +281,31 @@ fn site_view(index: usize, site: &SiteReport, dir: &Path, lang: &str) -> SiteVie
                     http_only: c.http_only,
                     modes: String::new(),
                 });
-            if !entry.modes.split(' ').any(|m| m == page.mode.as_str()) {
-                if !entry.modes.is_empty() {
-                    entry.modes.push(' ');
-                }
-                entry.modes.push_str(page.mode.as_str());
+            add_word(&mut entry.modes, page.mode.as_str());
+        }
+    }
+    let mut services: BTreeMap<(String, String), ServiceView> = BTreeMap::new();
+    for page in &site.pages {
+        for t in page.services.iter().filter(|t| t.third_party) {
+            let entry = services
+                .entry((t.vendor.clone(), t.category.clone()))
+                .or_insert_with(|| ServiceView {
+                    vendor: t.vendor.clone(),
+                    company: t.company.clone(),
+                    purpose: t.category.clone(),
+                    hosts: String::new(),
+                    requests: 0,
+                    modes: String::new(),
+                });
+            entry.requests += t.requests.len();
+            for host in t
+                .requests
+                .iter()
+                .filter_map(|r| url::Url::parse(&r.url).ok()?.host_str().map(str::to_string))
+            {
+                add_word(&mut entry.hosts, &host);
             }
+            add_word(&mut entry.modes, page.mode.as_str());
         }
     }
     SiteView {
@@ -295,6 +326,7 @@ fn site_view(index: usize, site: &SiteReport, dir: &Path, lang: &str) -> SiteVie
         screenshots,
         findings,
         cookies: cookies.into_values().collect(),
+        services: services.into_values().collect(),
         visited: site.pages.iter().map(page_view).collect(),
         robots: site.crawl.robots_status.clone(),
         gave_up: site
@@ -303,6 +335,16 @@ fn site_view(index: usize, site: &SiteReport, dir: &Path, lang: &str) -> SiteVie
             .iter()
             .filter_map(|(mode, f)| f.gave_up.as_ref().map(|why| format!("{mode}: {why}")))
             .collect(),
+    }
+}
+
+/// Appends `word` to a space-separated list unless it is there already.
+fn add_word(list: &mut String, word: &str) {
+    if !list.split(' ').any(|w| w == word) {
+        if !list.is_empty() {
+            list.push(' ');
+        }
+        list.push_str(word);
     }
 }
 
@@ -345,7 +387,7 @@ fn request_view(
         .pages
         .iter()
         .filter(|p| p.url == page && p.mode == mode)
-        .flat_map(|p| &p.trackers)
+        .flat_map(|p| p.trackers.iter().chain(&p.services))
         .flat_map(|t| &t.requests)
         .find(|r| format!("{} {}", r.method, r.url) == line);
     let mut fields = Vec::new();
@@ -503,6 +545,14 @@ fn labels(lang: &str) -> BTreeMap<&'static str, &'static str> {
             "more occurrences in report.json and findings.csv",
         ),
         ("cookies", "Cookies van derden", "Third-party cookies"),
+        (
+            "services",
+            "Diensten van derden die volgens de regels niet volgen (geen trackers)",
+            "Third-party services that do not track by the rules (not trackers)",
+        ),
+        ("purpose", "Doel", "Purpose"),
+        ("hosts", "Hosts", "Hosts"),
+        ("requests", "Verzoeken", "Requests"),
         ("domain", "Domein", "Domain"),
         ("name", "Naam", "Name"),
         ("expires", "Verloopt", "Expires"),

@@ -30,7 +30,7 @@ pub enum Format {
     Json,
     /// `report.html`.
     Html,
-    /// `findings.csv`, `pages.csv`, `trackers.csv`, `cookies.csv`.
+    /// `findings.csv`, `pages.csv`, `trackers.csv`, `services.csv`, `cookies.csv`.
     Csv,
     /// `evidence/<visit>.har`.
     Har,
@@ -221,6 +221,12 @@ pub struct SiteConsent {
     pub tcf: Option<serde_json::Value>,
     /// What could not be handled, by mode.
     pub problems: Vec<String>,
+    /// The signals that made the generic finder take the element for a consent notice.
+    #[serde(default)]
+    pub notice_signals: Vec<String>,
+    /// Prompts set aside as not consent notices (age gates, newsletter and app prompts, chat widgets).
+    #[serde(default)]
+    pub set_aside: Vec<String>,
 }
 
 /// One consent click.
@@ -272,6 +278,12 @@ impl SiteConsent {
             self.first_layer = seen.first_layer.clone();
             self.banner_text = seen.banner_text.clone();
             self.pre_ticked = seen.pre_ticked.clone();
+            self.notice_signals = seen.notice_signals.clone();
+        }
+        for prompt in &seen.set_aside {
+            if !self.set_aside.contains(prompt) {
+                self.set_aside.push(prompt.clone());
+            }
         }
         if let Some(problem) = &seen.problem {
             self.problems.push(format!("{}: {problem}", mode.as_str()));
@@ -340,6 +352,10 @@ pub struct PageReport {
     pub consent: Option<ConsentObservation>,
     /// Tracker endpoints contacted.
     pub trackers: Vec<Tracker>,
+    /// Third-party services contacted that do not track by the rules (consent tools, CDNs, fonts,
+    /// functional embeds): listed with vendor and purpose (`category`), never counted as trackers.
+    #[serde(default)]
+    pub services: Vec<Tracker>,
     /// Cookie jar at the end of the visit.
     pub cookies: Vec<CookieFinding>,
     /// Social plug-ins and embeds.
@@ -381,6 +397,7 @@ impl PageReport {
             choice_at_ms: observation.choice_at_ms,
             consent: observation.consent.clone(),
             trackers: detections.trackers,
+            services: detections.services,
             cookies: detections.cookies,
             social_plugins: detections.social_plugins,
             storage: detections.storage,

@@ -1,16 +1,17 @@
-//! The report as CSV files for spreadsheets: `findings.csv`, `pages.csv`, `trackers.csv`, `cookies.csv`
-//! (UTF-8, a header row, one row per item, RFC 4180 quoting by the `csv` crate).
+//! The report as CSV files for spreadsheets: `findings.csv`, `pages.csv`, `trackers.csv`, `services.csv`
+//! (third parties that do not track by the rules), `cookies.csv` (UTF-8, a header row, one row per item, RFC 4180 quoting by the `csv` crate).
 
 use std::path::{Path, PathBuf};
 
 use super::Report;
 
-/// Writes the four CSV files into `dir` and returns their paths.
+/// Writes the five CSV files into `dir` and returns their paths.
 pub fn write_csv(report: &Report, dir: &Path, lang: &str) -> std::io::Result<Vec<PathBuf>> {
     let files = [
         ("findings.csv", findings(report, lang)?),
         ("pages.csv", pages(report)?),
         ("trackers.csv", trackers(report)?),
+        ("services.csv", services(report)?),
         ("cookies.csv", cookies(report)?),
     ];
     let mut written = Vec::new();
@@ -235,6 +236,53 @@ fn trackers(report: &Report) -> std::io::Result<Vec<u8>> {
                             &joined(&received.identifiers),
                             &joined(&received.hashed_user_data),
                             &r.health_terms.join(" "),
+                        ],
+                    )?;
+                }
+            }
+        }
+    }
+    finish(w)
+}
+
+fn services(report: &Report) -> std::io::Result<Vec<u8>> {
+    let mut w = writer();
+    row(
+        &mut w,
+        [
+            "site",
+            "mode",
+            "page",
+            "vendor",
+            "company",
+            "rule",
+            "purpose",
+            "third_party",
+            "phase",
+            "method",
+            "url",
+            "status",
+        ],
+    )?;
+    for site in &report.sites {
+        for p in &site.pages {
+            for t in &p.services {
+                for r in &t.requests {
+                    row(
+                        &mut w,
+                        [
+                            site.name.as_str(),
+                            p.mode.as_str(),
+                            &p.url,
+                            &t.vendor,
+                            &t.company,
+                            &t.rule,
+                            &t.category,
+                            if t.third_party { "yes" } else { "no" },
+                            r.phase.as_str(),
+                            &r.method,
+                            &r.url,
+                            &r.status.map(|s| s.to_string()).unwrap_or_default(),
                         ],
                     )?;
                 }

@@ -1,7 +1,8 @@
 //! Consent tools as data: `rules/consent/<tool>.toml` says how to recognise a consent tool, where its
 //! layers live (document, iframe or shadow root), which controls accept, reject or open the settings, and
-//! how the choice is stored. `rules/consent/words.toml` holds the control words the generic finder uses
-//! for banners no rule knows, in Dutch, English, German and French.
+//! how the choice is stored. `rules/consent/words.toml` holds the phrases that tell what a control does and
+//! which words make a notice a consent notice, in Dutch, English, German, French, Italian and Spanish
+//! (compiled by `consent_words`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use super::consent_words::{ControlReader, ControlRole, WordList};
 use super::{RuleError, RuleErrors};
 
 /// One consent tool.
@@ -36,6 +38,9 @@ pub struct ConsentTool {
     /// Free text for reviewers.
     #[serde(default)]
     pub notes: String,
+    /// Where the rule's facts (selectors, cookie names) come from.
+    #[serde(default)]
+    pub source: String,
 }
 
 /// Signals that a page runs the tool.
@@ -109,24 +114,6 @@ pub struct StateRule {
     pub tcf: bool,
 }
 
-/// Control words of one language.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct WordList {
-    /// Words that mark a banner as a consent banner.
-    pub banner: Vec<String>,
-    /// Accept-all texts.
-    pub accept: Vec<String>,
-    /// Reject texts.
-    pub reject: Vec<String>,
-    /// Settings texts.
-    pub settings: Vec<String>,
-    /// Save texts.
-    pub save: Vec<String>,
-    /// Texts of controls that reopen the banner.
-    pub reopen: Vec<String>,
-}
-
 /// All consent tools and the word lists.
 #[derive(Debug, Clone)]
 pub struct ConsentRules {
@@ -134,6 +121,8 @@ pub struct ConsentRules {
     pub tools: Vec<ConsentTool>,
     /// Word lists by language code.
     pub words: BTreeMap<String, WordList>,
+    /// The word lists compiled: reads controls and notices by their text.
+    pub reader: ControlReader,
     /// Hash of the consent rule files.
     pub version: String,
 }
@@ -157,6 +146,7 @@ impl ConsentRules {
         files.sort();
         let mut tools = Vec::new();
         let mut words = BTreeMap::new();
+        let mut words_text = String::new();
         let mut hasher = Sha256::new();
         for file in files {
             let text = match std::fs::read_to_string(&file) {
@@ -182,6 +172,7 @@ impl ConsentRules {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default();
             if stem == "words" {
+                words_text = text.clone();
                 match toml::from_str::<BTreeMap<String, WordList>>(&text) {
                     Ok(w) => words = w,
                     Err(e) => errors.push(parse_error(&file, &text, &e)),
@@ -204,10 +195,22 @@ impl ConsentRules {
                 message: "no word lists: the generic banner finder needs words.toml".into(),
             });
         }
+        let (reader, empty) = ControlReader::new(&words);
+        for phrase in empty {
+            errors.push(super::err_at(
+                &folder.join("words.toml"),
+                &words_text,
+                &phrase,
+                format!(
+                    "the phrase {phrase:?} has no letters or digits: it could never match a control"
+                ),
+            ));
+        }
         if errors.is_empty() {
             Ok(ConsentRules {
                 tools,
                 words,
+                reader,
                 version: format!("sha256:{}", &hex::encode(hasher.finalize())[..16]),
             })
         } else {

@@ -5,6 +5,7 @@
 //! not used. Matching goes through an index by registrable domain, never a scan over all rules.
 
 pub mod consent;
+pub mod consent_words;
 mod pattern;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -24,7 +25,19 @@ pub const CATEGORIES: &[&str] = &[
     "tag-manager",
     "consent",
     "functional",
+    "cdn",
+    "fonts",
 ];
+
+/// Whether requests of this category are tracking: they go to the page's `trackers`, count in tracker
+/// totals and can make findings. A consent tool, a CDN, a font host or a functional embed is a third party
+/// but not a tracker; its requests are listed apart as third-party services.
+pub fn is_tracking_category(category: &str) -> bool {
+    matches!(
+        category,
+        "advertising" | "social" | "analytics" | "session-replay" | "tag-manager"
+    )
+}
 
 /// Kinds of endpoint.
 pub const KINDS: &[&str] = &["tracker", "script", "social-plugin", "embed"];
@@ -808,8 +821,21 @@ mod tests {
             .match_url(&url("https://www.facebook.com/some/page"))
             .unwrap();
         assert_eq!(m.rule_id(), "meta-host");
+        // A CDN is known, as a service: its category is not tracking.
+        let cdn = set
+            .match_url(&url("https://cdn.jsdelivr.net/npm/x.js"))
+            .unwrap();
+        assert_eq!(
+            (cdn.rule_id().as_str(), cdn.category()),
+            ("jsdelivr-cdn", "cdn")
+        );
+        assert!(!is_tracking_category(cdn.category()));
+        let fonts = set
+            .match_url(&url("https://fonts.gstatic.com/s/roboto/v30/a.woff2"))
+            .unwrap();
+        assert_eq!(fonts.category(), "fonts");
         assert!(
-            set.match_url(&url("https://cdn.jsdelivr.net/npm/x.js"))
+            set.match_url(&url("https://unknown-cdn.example/x.js"))
                 .is_none()
         );
         assert!(set.match_url(&url("https://notfacebook.com/tr")).is_none());

@@ -132,7 +132,7 @@ pub fn out_path(result: &ScanResult) -> PathBuf {
     result.out.path().to_path_buf()
 }
 
-/// Host names of the fixture web that the rules say belong to a tracker vendor.
+/// Host names of the fixture web that the rules say belong to a vendor (a tracker or a third-party service).
 pub fn tracker_hosts() -> std::collections::BTreeSet<String> {
     let rules = rules();
     pixelaudit::fixtures::host_names(&repo().join("fixtures/web"))
@@ -152,7 +152,7 @@ pub fn assert_server_log_captured(result: &ScanResult) -> usize {
         .sites
         .iter()
         .flat_map(|s| &s.pages)
-        .flat_map(|p| &p.trackers)
+        .flat_map(|p| p.trackers.iter().chain(&p.services))
         .flat_map(|t| &t.requests)
         .map(|r| {
             (
