@@ -140,6 +140,25 @@ fn no_first_party_or_cdn_request_is_reported_as_a_tracker() {
         clean.pages.iter().all(|p| p.requests_total >= 4),
         "the clean site's own, CDN and analytics requests were made"
     );
+    // The CDN is listed, as a third-party service with its purpose, not as a tracker.
+    let zilver = result
+        .report
+        .sites
+        .iter()
+        .find(|s| s.name == "Zilverpolis Zorgverzekering")
+        .unwrap();
+    let cdn = zilver
+        .pages
+        .iter()
+        .flat_map(|p| &p.services)
+        .find(|s| s.vendor == "jsdelivr")
+        .expect("jsDelivr listed as a service");
+    assert_eq!((cdn.category.as_str(), cdn.third_party), ("cdn", true));
+    assert!(pages(&result.report).all(|(_, p)| {
+        p.trackers
+            .iter()
+            .all(|t| pixelaudit::rules::is_tracking_category(&t.category))
+    }));
 }
 
 #[test]

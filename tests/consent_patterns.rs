@@ -186,6 +186,13 @@ fn an_age_gate_that_mentions_cookies_is_set_aside_for_the_real_notice() {
         clicked_text(click(gate, ConsentMode::Accept)),
         "alles accepteren"
     );
+    // The report says so, and which signals made the generic finder take the notice.
+    let html = std::fs::read_to_string(scan().out.path().join("report.html")).unwrap();
+    assert!(
+        html.contains("Geen cookiemelding (terzijde gelegd): an age gate"),
+        "the age gate is not named in report.html"
+    );
+    assert!(html.contains("generic finder: consent words"));
 }
 
 #[test]

@@ -39,6 +39,18 @@ fn the_demo_sector_reproduces_the_nos_counts() {
         .expect("meta in the sector summary");
     assert_eq!(meta.sites, 18, "{:?}", report.sector);
     assert_eq!(meta.sites_on_medical_pages, 11, "{:?}", report.sector);
+    // No consent tool, CDN or font host is counted as a tracker anywhere in the sector.
+    for page in report.sites.iter().flat_map(|s| &s.pages) {
+        for t in &page.trackers {
+            assert!(
+                pixelaudit::rules::is_tracking_category(&t.category),
+                "{}: {} ({}) counted as a tracker",
+                page.url,
+                t.vendor,
+                t.category
+            );
+        }
+    }
     // Every fourth insurer publishes robots.txt and a sitemap listing its eight pages.
     let with_sitemap: Vec<_> = report
         .sites

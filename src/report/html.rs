@@ -117,6 +117,10 @@ struct SiteView {
     low: usize,
     vendors_medical: Vec<String>,
     consent_tool: Option<String>,
+    /// How the tool and its banner were recognised (for the generic finder: the signals that decided).
+    detected_by: Option<String>,
+    /// Prompts set aside as not consent notices.
+    set_aside: Vec<String>,
     banner_found: bool,
     screenshots: Vec<ScreenshotView>,
     findings: Vec<FindingView>,
@@ -322,6 +326,8 @@ fn site_view(index: usize, site: &SiteReport, dir: &Path, lang: &str) -> SiteVie
         low: by("low"),
         vendors_medical: site.summary.vendors_receiving_medical_pages.clone(),
         consent_tool: site.consent.tool.clone(),
+        detected_by: site.consent.detected_by.clone(),
+        set_aside: site.consent.set_aside.clone(),
         banner_found: site.consent.banner_found,
         screenshots,
         findings,
@@ -567,6 +573,12 @@ fn labels(lang: &str) -> BTreeMap<&'static str, &'static str> {
             "No consent banner found.",
         ),
         ("tool", "Hulpmiddel", "Tool"),
+        ("detected_by", "Herkend aan", "Recognised by"),
+        (
+            "set_aside",
+            "Geen cookiemelding (terzijde gelegd)",
+            "Not a consent notice (set aside)",
+        ),
         ("method", "Methode", "Method"),
         (
             "tool_version",
