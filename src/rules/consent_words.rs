@@ -52,6 +52,9 @@ pub struct WordList {
     pub accept_all: Vec<String>,
     /// Phrases of links and text that explain rather than choose ("how to", "you can", "policy").
     pub explains: Vec<String>,
+    /// Words that join two choices into one control ("reject or customise"): such a control opens the
+    /// settings, it does not reject.
+    pub either: Vec<String>,
     /// Accept-all phrases.
     pub accept: Vec<String>,
     /// Reject phrases.
@@ -157,6 +160,7 @@ pub struct ControlReader {
     optional: Vec<Phrase>,
     accept_all: Vec<Phrase>,
     explains: Vec<Phrase>,
+    either: Vec<Phrase>,
     accept: Vec<Phrase>,
     reject: Vec<Phrase>,
     settings: Vec<Phrase>,
@@ -205,6 +209,7 @@ impl ControlReader {
                 (&list.optional, &mut reader.optional),
                 (&list.accept_all, &mut reader.accept_all),
                 (&list.explains, &mut reader.explains),
+                (&list.either, &mut reader.either),
                 (&list.accept, &mut reader.accept),
                 (&list.reject, &mut reader.reject),
                 (&list.settings, &mut reader.settings),
@@ -248,7 +253,12 @@ impl ControlReader {
         } else if any(&self.save) {
             ControlRole::Save
         } else if any(&self.reject) {
-            ControlRole::Reject
+            let either_or = text.contains('/') || any(&self.either);
+            if either_or && any(&self.settings) {
+                ControlRole::Settings
+            } else {
+                ControlRole::Reject
+            }
         } else if any(&self.accept_all) {
             ControlRole::Accept
         } else if any(&self.settings) {
@@ -350,6 +360,8 @@ mod tests {
             ("Cookie-instellingen", ControlRole::Settings),
             ("Personnaliser", ControlRole::Settings),
             ("Save preferences", ControlRole::Save),
+            ("Reject or customise", ControlRole::Settings),
+            ("Weigeren / instellen", ControlRole::Settings),
             ("Allow selection", ControlRole::Save),
             ("Auswahl speichern", ControlRole::Save),
             ("Strictly necessary", ControlRole::Other),
