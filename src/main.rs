@@ -10,11 +10,13 @@ use clap::{Args, Parser, Subcommand};
 
 use pixelaudit::browser::{BrowserOptions, Chromium};
 use pixelaudit::classify;
-use pixelaudit::crawl::{self, ScanConfig, Site};
+use pixelaudit::crawl::{self, Site};
 use pixelaudit::fixtures::FixtureServer;
 use pixelaudit::observe::ConsentMode;
-use pixelaudit::report::{Format, Report};
+use pixelaudit::report::Format;
+use pixelaudit::results::Report;
 use pixelaudit::rules::{self, Rules};
+use pixelaudit::scan::{self, ScanConfig};
 
 /// Exit code: the scan finished but some pages failed.
 const EXIT_FAILED_PAGES: u8 = 1;
@@ -229,8 +231,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            match e.downcast_ref::<crawl::ScanError>() {
-                Some(crawl::ScanError::DiskFull(_)) => ExitCode::from(EXIT_STOPPED),
+            match e.downcast_ref::<scan::ScanError>() {
+                Some(scan::ScanError::DiskFull(_)) => ExitCode::from(EXIT_STOPPED),
                 _ => ExitCode::from(EXIT_BAD_INPUT),
             }
         }
@@ -246,7 +248,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let rules = load_rules(&rules_dir)?;
             if let Some(dir) = &args.resume {
                 let map_hosts = args.common.map_hosts.map(|a| a.to_string());
-                let report = crawl::resume(dir, map_hosts, command_line(), &rules).await?;
+                let report = scan::resume(dir, map_hosts, command_line(), &rules).await?;
                 return finish(report, dir);
             }
             let mut sites = Vec::new();
@@ -268,13 +270,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("reports/scan"));
             let config = scan_config(&args.common, sites, out, None, 30, 500)?;
-            let code = finish(crawl::scan(&config, &rules).await?, &config.out_dir)?;
+            let code = finish(scan::scan(&config, &rules).await?, &config.out_dir)?;
             Ok(with_skipped_rows(code, skipped, args.sites.as_deref()))
         }
         Command::Report(args) => {
             let rules = load_rules(&rules_dir)?;
             let formats = parse_formats(&args.format)?;
-            let report = crawl::rerender(&args.dir, &rules, args.reassess, &formats, &args.lang)?;
+            let report = scan::rerender(&args.dir, &rules, args.reassess, &formats, &args.lang)?;
             finish(report, &args.dir)
         }
         Command::Demo(args) => {
@@ -318,7 +320,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // The fixture web is our own server on loopback: no politeness delay needed.
             let mut config = scan_config(&args.common, sites, out, Some(server.addr()), 4, 0)?;
             config.browser.insecure = true;
-            let code = finish(crawl::scan(&config, &rules).await?, &config.out_dir)?;
+            let code = finish(scan::scan(&config, &rules).await?, &config.out_dir)?;
             Ok(with_skipped_rows(code, skipped, Some(&list)))
         }
         Command::Fixtures(FixturesCommand::Serve {
@@ -636,79 +638,9 @@ async fn classify_command(args: ClassifyArgs, rules_dir: &Path) -> anyhow::Resul
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints the summary table and picks the exit code.
+/// Prints the summary and where the report is, and picks the exit code.
 fn finish(report: Report, out: &Path) -> anyhow::Result<ExitCode> {
-    println!(
-        "{:<34} {:>5} {:>6} {:>7} {:>8} {:>4} {:>6} {:>7}  vendors receiving medical pages",
-        "site", "pages", "failed", "medical", "critical", "high", "medium", "low"
-    );
-    let mut totals = [0usize; 7];
-    for site in &report.sites {
-        let failed = site.pages.iter().filter(|p| p.error.is_some()).count();
-        let by = |s: &str| {
-            site.summary
-                .findings_by_severity
-                .get(s)
-                .copied()
-                .unwrap_or(0)
-        };
-        let row = [
-            site.pages.len(),
-            failed,
-            site.summary.medical_pages,
-            by("critical"),
-            by("high"),
-            by("medium"),
-            by("low"),
-        ];
-        for (t, v) in totals.iter_mut().zip(row) {
-            *t += v;
-        }
-        println!(
-            "{:<34} {:>5} {:>6} {:>7} {:>8} {:>4} {:>6} {:>7}  {}",
-            truncate(&site.name, 34),
-            row[0],
-            row[1],
-            row[2],
-            row[3],
-            row[4],
-            row[5],
-            row[6],
-            site.summary.vendors_receiving_medical_pages.join(", ")
-        );
-    }
-    println!(
-        "{:<34} {:>5} {:>6} {:>7} {:>8} {:>4} {:>6} {:>7}",
-        format!("total: {} sites", report.sites.len()),
-        totals[0],
-        totals[1],
-        totals[2],
-        totals[3],
-        totals[4],
-        totals[5],
-        totals[6]
-    );
-    let sector = &report.sector;
-    println!(
-        "\n{} of {} sites have findings, {} critical.",
-        sector.sites_with_findings, sector.sites, sector.sites_with_critical_findings
-    );
-    if !sector.vendors.is_empty() {
-        println!(
-            "{:<20} {:>6} {:>14} {:>16} {:>13}",
-            "vendor", "sites", "medical pages", "without consent", "after reject"
-        );
-        for v in &sector.vendors {
-            println!(
-                "{:<20} {:>6} {:>14} {:>16} {:>13}",
-                v.vendor,
-                v.sites,
-                v.sites_on_medical_pages,
-                v.sites_without_consent,
-                v.sites_after_reject
-            );
-        }
-    }
+    print!("{}", pixelaudit::report::summary::render(&report));
     for name in ["report.html", "report.json"] {
         if out.join(name).is_file() {
             println!("report: {}", out.join(name).display());
@@ -719,12 +651,4 @@ fn finish(report: Report, out: &Path) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).collect::<String>() + "…"
-    }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::ScanResult;
 use pixelaudit::observe::ConsentMode;
-use pixelaudit::report::{PageReport, Report};
+use pixelaudit::results::{PageReport, Report};
 
 fn demo() -> &'static ScanResult {
     static SCAN: OnceLock<ScanResult> = OnceLock::new();
@@ -469,7 +469,7 @@ fn a_finding_can_be_followed_to_the_request_it_cites() {
         .iter()
         .find(|f| f.id == "F10" && f.vendor.as_deref() == Some("meta"))
         .unwrap();
-    assert_eq!(f10.severity, "critical");
+    assert_eq!(f10.severity, pixelaudit::rules::Severity::Critical);
     assert!(
         (f10.explanation.nl.contains("/vergoedingen/ivf/")
             || f10.explanation.nl.contains("/vergoedingen/fysiotherapie/"))

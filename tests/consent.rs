@@ -10,7 +10,7 @@ use std::time::Duration;
 use common::ScanResult;
 use pixelaudit::detect::Phase;
 use pixelaudit::observe::ConsentMode;
-use pixelaudit::report::{PageReport, SiteReport};
+use pixelaudit::results::{PageReport, SiteReport};
 
 fn scan() -> &'static ScanResult {
     static SCAN: OnceLock<ScanResult> = OnceLock::new();

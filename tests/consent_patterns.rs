@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::ScanResult;
 use pixelaudit::observe::ConsentMode;
-use pixelaudit::report::{ClickReport, SiteReport};
+use pixelaudit::results::{ClickReport, SiteReport};
 
 fn scan() -> &'static ScanResult {
     static SCAN: OnceLock<ScanResult> = OnceLock::new();

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use pixelaudit::report::Report;
+use pixelaudit::results::Report;
 
 fn visited(report: &Report, mode: &str) -> Vec<String> {
     report.sites[0]

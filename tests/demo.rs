@@ -21,7 +21,7 @@ fn the_demo_sector_reproduces_the_nos_counts() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
 
-    let report: pixelaudit::report::Report =
+    let report: pixelaudit::results::Report =
         serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
     assert_eq!(report.sites.len(), 40);
     let modes: std::collections::BTreeSet<&str> = report

@@ -14,7 +14,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use pixelaudit::fixtures::LoggedRequest;
-use pixelaudit::report::{PageReport, Report, SiteReport};
+use pixelaudit::results::{PageReport, Report, SiteReport};
 
 /// Every host of the fixture web that is broken or hostile on purpose, with the fault it stands for.
 const HOSTILE: &[(&str, &str)] = &[
@@ -461,7 +461,7 @@ fn the_ordinary_sites_come_out_as_when_scanned_alone() {
         let findings = |s: &SiteReport| {
             s.findings
                 .iter()
-                .map(|f| (f.id.clone(), f.vendor.clone(), f.severity.clone()))
+                .map(|f| (f.id.clone(), f.vendor.clone(), f.severity))
                 .collect::<Vec<_>>()
         };
         assert_eq!(findings(a), findings(b), "{name}: findings");

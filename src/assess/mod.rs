@@ -4,19 +4,17 @@
 //!
 //! One finding per (site, id, vendor), listing every page and mode where it occurred.
 
-mod catalogue;
+mod explain;
 mod leak;
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
-pub use catalogue::{Catalogue, FindingText};
-
 use crate::detect::{Phase, Tracker, TrackerRequest};
 use crate::observe::ConsentMode;
-use crate::report::{PageReport, SiteReport};
-use crate::rules::Rules;
+use crate::results::{
+    Finding, Occurrence, PageReport, SectorSummary, SiteReport, SiteSummary, VendorReach,
+};
+use crate::rules::{Catalogue, FindingText, Rules, Severity};
 
 /// Findings this release does not assess, with the reason; listed in every report.
 pub const NOT_ASSESSED: &[(&str, &str)] = &[
@@ -27,60 +25,6 @@ pub const NOT_ASSESSED: &[(&str, &str)] = &[
     ("F16", "needs test credentials for a logged-in area"),
     ("F17", "cookie and privacy notices are not read yet"),
 ];
-
-/// A likely violation, with where it happened and the proof.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Finding {
-    /// F01…F18.
-    pub id: String,
-    /// `critical`, `high`, `medium` or `info`.
-    pub severity: String,
-    /// True when a person must judge it (design questions, art. 9 consent after "accept").
-    pub needs_review: bool,
-    /// The receiving vendor, for findings about one.
-    pub vendor: Option<String>,
-    /// The tracker rule involved.
-    pub rule: Option<String>,
-    /// Title in Dutch and English.
-    pub title: FindingText,
-    /// The explanation, filled in from the first occurrence.
-    pub explanation: FindingText,
-    /// Legal references.
-    pub legal_basis: Vec<String>,
-    /// Every page and mode where it occurred.
-    pub occurrences: Vec<Occurrence>,
-}
-
-/// One place a finding occurred.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-pub struct Occurrence {
-    /// The page.
-    pub page: String,
-    /// The consent mode of the visit.
-    pub mode: ConsentMode,
-    /// Before or after the choice, for request findings.
-    pub phase: Option<Phase>,
-    /// The requests that prove it (method and URL; the full request is in the page's trackers).
-    pub requests: Vec<String>,
-    /// Cookies involved (`domain name`).
-    pub cookies: Vec<String>,
-    /// Health terms the requests carried.
-    pub health_terms: Vec<String>,
-    /// Whatever else proves it (banner controls, decoded parameters).
-    pub detail: Option<String>,
-}
-
-/// A site's findings in numbers.
-#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
-pub struct SiteSummary {
-    /// Findings per severity.
-    pub findings_by_severity: BTreeMap<String, usize>,
-    /// Distinct medical pages found.
-    pub medical_pages: usize,
-    /// Vendors that received data from one of the site's medical pages (F10; site-search visits not
-    /// counted).
-    pub vendors_receiving_medical_pages: Vec<String>,
-}
 
 /// The categories whose requests count as tracking.
 fn is_tracking(t: &Tracker) -> bool {
@@ -544,9 +488,9 @@ impl<'c> Found<'c> {
             return;
         };
         let severity = if raise && entry.critical_on_medical_page {
-            "critical".to_string()
+            Severity::Critical
         } else {
-            entry.severity.clone()
+            entry.severity
         };
         let existing = self
             .findings
@@ -557,7 +501,7 @@ impl<'c> Found<'c> {
             None => {
                 self.findings.push(Finding {
                     id: id.to_string(),
-                    severity: entry.severity.clone(),
+                    severity: entry.severity,
                     needs_review: entry.needs_review || review,
                     vendor: vendor.map(str::to_string),
                     rule: rule.map(str::to_string),
@@ -569,9 +513,7 @@ impl<'c> Found<'c> {
                 self.findings.last_mut().expect("just pushed")
             }
         };
-        if severity_rank(&severity) > severity_rank(&finding.severity) {
-            finding.severity = severity;
-        }
+        finding.severity = finding.severity.max(severity);
         // A finding proven in some modes without review needs none.
         finding.needs_review = finding.needs_review && (review || entry.needs_review);
         if !finding.occurrences.iter().any(|o| {
@@ -621,7 +563,8 @@ impl<'c> Found<'c> {
                 })
                 .or_else(|| f.vendor.clone())
                 .unwrap_or_else(|| site.name.clone());
-            f.explanation = catalogue.explain(
+            f.explanation = explain::explain(
+                catalogue,
                 &f.id,
                 &company,
                 f.vendor.as_deref().unwrap_or(""),
@@ -629,8 +572,8 @@ impl<'c> Found<'c> {
             );
         }
         self.findings.sort_by(|a, b| {
-            severity_rank(&b.severity)
-                .cmp(&severity_rank(&a.severity))
+            b.severity
+                .cmp(&a.severity)
                 .then(a.id.cmp(&b.id))
                 .then(a.vendor.cmp(&b.vendor))
         });
@@ -638,21 +581,12 @@ impl<'c> Found<'c> {
     }
 }
 
-/// Orders severities: critical first.
-pub fn severity_rank(s: &str) -> u8 {
-    match s {
-        "critical" => 4,
-        "high" => 3,
-        "medium" => 2,
-        "info" => 1,
-        _ => 0,
-    }
-}
-
 fn summarise(site: &SiteReport, findings: &[Finding]) -> SiteSummary {
     let mut by_severity = BTreeMap::new();
     for f in findings {
-        *by_severity.entry(f.severity.clone()).or_insert(0) += 1;
+        *by_severity
+            .entry(f.severity.as_str().to_string())
+            .or_insert(0) += 1;
     }
     let mut medical: Vec<&str> = site
         .pages
@@ -687,37 +621,6 @@ fn summarise(site: &SiteReport, findings: &[Finding]) -> SiteSummary {
         medical_pages: medical.len(),
         vendors_receiving_medical_pages: vendors,
     }
-}
-
-/// A sector in numbers: how many of the scanned sites each tracking vendor was found on, and on how many
-/// it received a medical page — the counts of the NOS investigation (18 of 40 insurers ran the Meta pixel,
-/// 11 of them on medical pages).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct SectorSummary {
-    /// Sites scanned (with at least one visit).
-    pub sites: usize,
-    /// Sites with at least one finding.
-    pub sites_with_findings: usize,
-    /// Sites with at least one critical finding.
-    pub sites_with_critical_findings: usize,
-    /// Per tracking vendor, most widespread first.
-    pub vendors: Vec<VendorReach>,
-}
-
-/// One vendor's reach in a sector.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct VendorReach {
-    /// Vendor slug.
-    pub vendor: String,
-    /// Sites where the vendor received a tracking request (any page, any consent mode).
-    pub sites: usize,
-    /// Sites where it received a request from one of the site's medical pages (site-search visits
-    /// not counted: they are F14).
-    pub sites_on_medical_pages: usize,
-    /// Sites where it received a request before any consent (the `none` visitor).
-    pub sites_without_consent: usize,
-    /// Sites where it received a request after the visitor rejected.
-    pub sites_after_reject: usize,
 }
 
 /// Counts vendors and findings over a sector's sites.
@@ -757,7 +660,7 @@ pub fn sector_summary(sites: &[SiteReport]) -> SectorSummary {
         sites_with_findings: sites.iter().filter(|s| !s.findings.is_empty()).count(),
         sites_with_critical_findings: sites
             .iter()
-            .filter(|s| s.findings.iter().any(|f| f.severity == "critical"))
+            .filter(|s| s.findings.iter().any(|f| f.severity == Severity::Critical))
             .count(),
         vendors,
     }

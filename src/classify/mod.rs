@@ -11,16 +11,15 @@
 //!
 //! The same lexicon finds health terms in what trackers received (decoded page URLs, titles, event data).
 
-pub mod context;
-pub mod lexicon;
 pub mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-pub use context::PageTypeEvidence;
-pub use lexicon::{Lexicon, Tier};
+pub use crate::rules::medical::context::PageTypeEvidence;
+use crate::rules::medical::{self as lexicon, context};
+pub use crate::rules::medical::{Lexicon, Tier};
 pub use text::{PageText, extract};
 
 /// Score from which a page is medical.

@@ -235,7 +235,7 @@ fn site_view(index: usize, site: &SiteReport, dir: &Path, lang: &str) -> SiteVie
         .iter()
         .map(|f| FindingView {
             id: f.id.clone(),
-            severity: f.severity.clone(),
+            severity: f.severity.to_string(),
             needs_review: f.needs_review,
             vendor: f.vendor.clone(),
             title: if lang == "en" {

@@ -6,6 +6,8 @@
 
 pub mod consent;
 pub mod consent_words;
+pub mod findings;
+pub mod medical;
 mod pattern;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -14,6 +16,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+pub use findings::{Catalogue, FindingText, Severity};
+pub use medical::Lexicon;
 pub use pattern::{host_matches, registrable_domain, wildcard_matches};
 
 /// Categories a vendor or endpoint may have.
@@ -679,9 +683,9 @@ pub struct Rules {
     /// Consent tools and banner words.
     pub consent: consent::ConsentRules,
     /// The medical lexicon.
-    pub medical: crate::classify::Lexicon,
+    pub medical: Lexicon,
     /// The findings catalogue.
-    pub findings: crate::assess::Catalogue,
+    pub findings: Catalogue,
 }
 
 impl Rules {
@@ -690,8 +694,8 @@ impl Rules {
         let (trackers, consent, medical, findings) = (
             RuleSet::load(dir),
             consent::ConsentRules::load(dir),
-            crate::classify::Lexicon::load(dir),
-            crate::assess::Catalogue::load(dir),
+            Lexicon::load(dir),
+            Catalogue::load(dir),
         );
         match (trackers, consent, medical, findings) {
             (Ok(trackers), Ok(consent), Ok(medical), Ok(findings)) => Ok(Rules {

@@ -79,6 +79,16 @@ impl VisitKind {
     }
 }
 
+/// The file name (without extension) of a visit's evidence: `site001-none-page001` for the first page
+/// of the first site without consent, `site001-accept-search` for its site-search visit. Screenshots and
+/// HAR files of one visit share it, so a reader finds them together.
+pub fn evidence_name(site: usize, mode: ConsentMode, kind: VisitKind, seq: usize) -> String {
+    match kind {
+        VisitKind::Page => format!("site{:03}-{}-page{:03}", site + 1, mode.as_str(), seq),
+        VisitKind::Search => format!("site{:03}-{}-search", site + 1, mode.as_str()),
+    }
+}
+
 /// One stored visit.
 #[derive(Debug, Clone)]
 pub struct StoredVisit {
@@ -307,10 +317,12 @@ impl Store {
     }
 
     /// Stores a site's assessed report and the rules version it was assessed with.
-    pub fn put_site_report(
+    /// The report is stored as JSON and read back as whatever type wrote it: the store keeps records,
+    /// it does not know what a report holds (that is decided by the later stages).
+    pub fn put_site_report<T: Serialize>(
         &self,
         site: usize,
-        report: &crate::report::SiteReport,
+        report: &T,
         rules_version: &str,
     ) -> Result<(), StoreError> {
         let json = serde_json::to_string(report).map_err(|e| self.corrupt("site report", e))?;
@@ -338,10 +350,7 @@ impl Store {
     }
 
     /// A site's assessed report, if it has been assessed.
-    pub fn site_report(
-        &self,
-        site: usize,
-    ) -> Result<Option<crate::report::SiteReport>, StoreError> {
+    pub fn site_report<T: DeserializeOwned>(&self, site: usize) -> Result<Option<T>, StoreError> {
         self.json_column(
             "SELECT report FROM sites WHERE site = ?1",
             site,

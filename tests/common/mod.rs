@@ -6,12 +6,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use pixelaudit::browser::BrowserOptions;
-use pixelaudit::crawl::{ScanConfig, Site};
+use pixelaudit::crawl::Site;
 use pixelaudit::fixtures::{FixtureServer, LoggedRequest};
 use pixelaudit::observe::ConsentMode;
-use pixelaudit::report::Report;
+use pixelaudit::results::Report;
 use pixelaudit::rules::RuleSet;
 use pixelaudit::rules::Rules;
+use pixelaudit::scan::ScanConfig;
 
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -114,7 +115,7 @@ pub fn scan_fixture_sites_with(
                 ..ScanConfig::new(sites, out.path().to_path_buf())
             };
             adjust(&mut config);
-            let report = pixelaudit::crawl::scan(&config, &all_rules())
+            let report = pixelaudit::scan::scan(&config, &all_rules())
                 .await
                 .expect("scan runs");
             ScanResult {

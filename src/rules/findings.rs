@@ -6,8 +6,6 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::Occurrence;
-use crate::observe::ConsentMode;
 use crate::rules::{RuleError, RuleErrors};
 
 /// A text in Dutch and English.
@@ -20,12 +18,53 @@ pub struct FindingText {
     pub en: String,
 }
 
+/// How grave a finding is: one scale for the catalogue, assessment, report.json, the CSV tables,
+/// report.html and the terminal summary. Ordered from least to most grave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing, not a violation by itself.
+    Info,
+    /// A likely violation of the rules on cookies and consent.
+    Medium,
+    /// A likely violation with personal data reaching a third party.
+    High,
+    /// Health data (art. 9 AVG) reaching a third party without valid consent.
+    Critical,
+}
+
+impl Severity {
+    /// Every severity, the gravest first, as reports list them.
+    pub const GRAVEST_FIRST: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Info,
+    ];
+
+    /// The name used in report.json and the CSV tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl std::fmt::Display for Severity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One finding's entry.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     /// Default severity.
-    pub severity: String,
+    pub severity: Severity,
     /// Always needs a person's review.
     #[serde(default)]
     pub needs_review: bool,
@@ -70,14 +109,6 @@ impl Catalogue {
         })?;
         let mut errors = Vec::new();
         for (id, e) in &entries {
-            if !matches!(e.severity.as_str(), "critical" | "high" | "medium" | "info") {
-                errors.push(crate::rules::err_at(
-                    &file,
-                    &text,
-                    &e.severity,
-                    format!("{id}: unknown severity `{}`", e.severity),
-                ));
-            }
             if e.legal_basis.is_empty() {
                 errors.push(crate::rules::err_at(
                     &file,
@@ -116,53 +147,5 @@ impl Catalogue {
     /// The entry for a finding id.
     pub fn entry(&self, id: &str) -> Option<&Entry> {
         self.entries.get(id)
-    }
-
-    /// Fills an explanation template from a finding's first occurrence.
-    pub fn explain(&self, id: &str, company: &str, vendor: &str, o: &Occurrence) -> FindingText {
-        let Some(e) = self.entries.get(id) else {
-            return FindingText::default();
-        };
-        let page = url::Url::parse(&o.page)
-            .map(|u| u.path().to_string())
-            .unwrap_or_else(|_| o.page.clone());
-        let (mode_nl, mode_en) = match o.mode {
-            ConsentMode::None => ("geen keuze", "no choice"),
-            ConsentMode::Reject => ("weigeren", "reject"),
-            ConsentMode::Accept => ("accepteren", "accept"),
-        };
-        let carries_terms = !o.health_terms.is_empty();
-        let (what_nl, what_en) = if carries_terms {
-            (
-                format!("de gezondheidstermen {}", o.health_terms.join(", ")),
-                format!("the health terms {}", o.health_terms.join(", ")),
-            )
-        } else {
-            (
-                "het adres van de pagina".to_string(),
-                "the page's address".to_string(),
-            )
-        };
-        let mut evidence = o.requests.first().cloned().unwrap_or_default();
-        if let Some(d) = &o.detail {
-            if !evidence.is_empty() {
-                evidence.push_str("; ");
-            }
-            evidence.push_str(d);
-        }
-        let fill = |t: &str, mode: &str, what: &str| {
-            t.replace("{page}", &page)
-                .replace("{mode_nl}", mode)
-                .replace("{mode_en}", mode)
-                .replace("{vendor}", vendor)
-                .replace("{company}", company)
-                .replace("{what_nl}", what)
-                .replace("{what_en}", what)
-                .replace("{evidence}", &evidence)
-        };
-        FindingText {
-            nl: fill(&e.explanation.nl, mode_nl, &what_nl),
-            en: fill(&e.explanation.en, mode_en, &what_en),
-        }
     }
 }

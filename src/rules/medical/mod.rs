@@ -14,8 +14,10 @@ use aho_corasick::dfa::DFA;
 use aho_corasick::{AhoCorasick, Anchored, MatchKind, StartKind};
 use serde::{Deserialize, Serialize};
 
-use super::context::{self, PageType, SiteCues};
+pub mod context;
+
 use crate::rules::{RuleError, RuleErrors};
+use context::{PageType, SiteCues};
 
 /// How much a concept says about a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]

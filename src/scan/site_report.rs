@@ -1,11 +1,11 @@
-//! The stages after observation, run over one site's stored visits: detect what trackers received,
+//! The stages after the store, run over one site's stored visits: detect what trackers received,
 //! classify the pages, assess the findings. A pure function of the visits and the rules, so a stored scan
 //! can be re-assessed with newer rules without crawling again.
 
 use crate::classify;
 use crate::crawl::{Site, site_domain};
 use crate::detect;
-use crate::report::{PageReport, SiteConsent, SiteReport};
+use crate::results::{PageReport, SiteConsent, SiteReport};
 use crate::rules::Rules;
 use crate::store::StoredVisit;
 

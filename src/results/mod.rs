@@ -1,0 +1,226 @@
+//! The results model: the records of a scan that every stage after the store reads and writes. A
+//! [`PageReport`] joins a visit's observation with what detection and classification made of it; a
+//! [`SiteReport`] gathers a site's pages, its consent banner and the findings assessed on them; a
+//! [`Report`] is the whole scan. The store caches site reports, assess fills in their findings and
+//! report renders them; none of those stages owns the model, so none of them imports another for it.
+
+mod consent;
+mod findings;
+
+use serde::{Deserialize, Serialize};
+
+pub use consent::{ClickReport, SiteConsent};
+pub use findings::{Finding, Occurrence, SectorSummary, SiteSummary, VendorReach};
+
+use crate::classify::Classification;
+use crate::crawl::FrontierSummary;
+use crate::detect::{
+    BlockedCookie, CookieFinding, Detections, DisguisedRequest, SocialPlugin, StorageFinding,
+    Tracker,
+};
+use crate::observe::{ConsentMode, ConsentObservation, Dialog, Observation};
+
+/// The report format version; bumped only with a breaking change to the schema.
+pub const SCHEMA_VERSION: &str = "1";
+
+/// The whole report of one scan.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    /// Always [`SCHEMA_VERSION`].
+    pub schema_version: String,
+    /// What made the report.
+    pub tool: ToolInfo,
+    /// Findings this release does not assess, with the reason.
+    pub not_assessed: Vec<NotAssessed>,
+    /// The scanned sites together: how many each vendor reached, and on how many medical pages.
+    #[serde(default)]
+    pub sector: SectorSummary,
+    /// One entry per site scanned.
+    pub sites: Vec<SiteReport>,
+}
+
+/// A finding the report does not assess.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NotAssessed {
+    /// Finding id.
+    pub id: String,
+    /// Why not.
+    pub reason: String,
+}
+
+/// Tool, rules and browser versions, and when and how the scan ran.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ToolInfo {
+    /// `pixelaudit`.
+    pub name: String,
+    /// The tool's version.
+    pub version: String,
+    /// Hash of the rule files used.
+    pub rules_version: String,
+    /// The browser's product string.
+    pub browser: String,
+    /// How the browser treated third-party cookies.
+    pub cookie_mode: String,
+    /// The command line, as typed.
+    pub command_line: String,
+    /// UTC start (RFC 3339).
+    pub started_at: String,
+    /// UTC end (RFC 3339).
+    pub finished_at: String,
+    /// Host mapping in force (`--map-hosts`), if any.
+    pub map_hosts: Option<String>,
+    /// When detection, classification and assessment were re-run on the stored visits with the rules
+    /// named in `rules_version` (`pixelaudit report --reassess`); `None` when assessed during the scan.
+    #[serde(default)]
+    pub reassessed_at: Option<String>,
+}
+
+/// One site and its visited pages.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SiteReport {
+    /// The start URL.
+    pub url: String,
+    /// Display name.
+    pub name: String,
+    /// Sector, when the site list gave one.
+    #[serde(default)]
+    pub sector: Option<String>,
+    /// How the site was crawled: robots.txt, sitemaps, what the page budget left out.
+    #[serde(default)]
+    pub crawl: SiteCrawl,
+    /// The consent banner: what it offers and what clicking it did, over all modes.
+    pub consent: SiteConsent,
+    /// Likely violations, most severe first.
+    pub findings: Vec<Finding>,
+    /// Findings in numbers.
+    pub summary: SiteSummary,
+    /// Every visit, failed ones included.
+    pub pages: Vec<PageReport>,
+}
+
+/// How a site was crawled.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SiteCrawl {
+    /// The robots.txt URL.
+    pub robots_url: String,
+    /// What fetching it gave, in words.
+    pub robots_status: String,
+    /// Whether robots.txt was obeyed (`false` with `--ignore-robots`).
+    pub robots_obeyed: bool,
+    /// Sitemap files read.
+    pub sitemaps: Vec<String>,
+    /// Page URLs the sitemaps listed (same site).
+    pub sitemap_urls: usize,
+    /// Problems fetching robots.txt or sitemaps.
+    pub problems: Vec<String>,
+    /// The page budget per consent mode.
+    pub max_pages: usize,
+    /// The link depth limit.
+    pub max_depth: usize,
+    /// Per consent mode: pages visited, pages left waiting, URLs skipped by reason.
+    pub frontiers: std::collections::BTreeMap<String, FrontierSummary>,
+}
+
+/// One visit of one page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PageReport {
+    /// URL asked for.
+    pub url: String,
+    /// URL after redirects.
+    pub final_url: Option<String>,
+    /// Consent mode of the visit.
+    pub mode: ConsentMode,
+    /// HTTP status of the document.
+    pub status: Option<u16>,
+    /// Why the visit failed, if it did.
+    pub error: Option<String>,
+    /// Page title.
+    pub title: Option<String>,
+    /// UTC start of the visit.
+    pub started_at: String,
+    /// Duration in milliseconds.
+    pub duration_ms: u64,
+    /// Screenshot path relative to the output folder.
+    pub screenshot: Option<String>,
+    /// Number of requests the page made.
+    pub requests_total: usize,
+    /// Test values typed into the page's forms (never submitted).
+    pub form_values: Vec<String>,
+    /// The health term searched for, on a site-search visit.
+    pub search_term: Option<String>,
+    /// Whether the page reveals something about a visitor's health, with the evidence.
+    pub medical: Option<Classification>,
+    /// When the consent choice came into force (ms after the visit started; 0 when made on an earlier page).
+    pub choice_at_ms: Option<u64>,
+    /// The consent banner as this visit saw it (first page of each mode, and later pages where it was looked for).
+    pub consent: Option<ConsentObservation>,
+    /// Tracker endpoints contacted.
+    pub trackers: Vec<Tracker>,
+    /// Third-party services contacted that do not track by the rules (consent tools, CDNs, fonts,
+    /// functional embeds): listed with vendor and purpose (`category`), never counted as trackers.
+    #[serde(default)]
+    pub services: Vec<Tracker>,
+    /// Cookie jar at the end of the visit.
+    pub cookies: Vec<CookieFinding>,
+    /// Social plug-ins and embeds.
+    pub social_plugins: Vec<SocialPlugin>,
+    /// Web Storage items.
+    pub storage: Vec<StorageFinding>,
+    /// Cookies the browser refused.
+    pub blocked_cookies: Vec<BlockedCookie>,
+    /// Tracker payloads sent to the site's own hosts.
+    pub disguised: Vec<DisguisedRequest>,
+    /// JavaScript dialogs the page opened, answered so the visit could go on.
+    #[serde(default)]
+    pub dialogs: Vec<Dialog>,
+    /// Windows the page tried to open, refused or closed at once.
+    #[serde(default)]
+    pub popups: Vec<String>,
+    /// Why the first attempt of this visit failed, when it was made twice (renderer or Chromium died).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_attempt_error: Option<String>,
+}
+
+impl PageReport {
+    /// Joins a visit's observation with its detections.
+    pub fn new(observation: &Observation, detections: Detections) -> PageReport {
+        PageReport {
+            url: observation.url.clone(),
+            final_url: observation.final_url.clone(),
+            mode: observation.mode,
+            status: observation.status,
+            error: observation.error.clone(),
+            title: observation.title.clone(),
+            started_at: observation.started_at.clone(),
+            duration_ms: observation.duration_ms,
+            screenshot: observation.screenshot.clone(),
+            requests_total: observation.requests.len(),
+            medical: None,
+            form_values: observation.form_values.clone(),
+            search_term: observation.search_term.clone(),
+            choice_at_ms: observation.choice_at_ms,
+            consent: observation.consent.clone(),
+            trackers: detections.trackers,
+            services: detections.services,
+            cookies: detections.cookies,
+            social_plugins: detections.social_plugins,
+            storage: detections.storage,
+            blocked_cookies: detections.blocked_cookies,
+            disguised: detections.disguised,
+            dialogs: observation.dialogs.clone(),
+            popups: observation.popups.clone(),
+            first_attempt_error: observation.first_attempt_error.clone(),
+        }
+    }
+}
+
+impl Report {
+    /// Number of visits that failed.
+    pub fn failed_pages(&self) -> usize {
+        self.sites
+            .iter()
+            .flat_map(|s| &s.pages)
+            .filter(|p| p.error.is_some())
+            .count()
+    }
+}

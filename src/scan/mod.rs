@@ -1,0 +1,288 @@
+//! Running a scan: the application on top of the pipeline. It wires crawl → browser → store → detect →
+//! classify → assess → report: runs the crawl jobs (one per site and consent mode, `concurrency` at a
+//! time in one Chromium, spaced per host), stores every visit as it finishes, builds the report from
+//! the store and writes the output files. A resumed scan replays the stored visits of an unfinished job
+//! to rebuild its frontier and visits only what is missing; a re-rendered one only builds and writes.
+
+mod job;
+mod outputs;
+mod preflight;
+mod progress;
+mod site_report;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use futures::StreamExt;
+use serde::{Deserialize, Serialize};
+
+use crate::browser::{BrowserError, BrowserOptions, BrowserPool};
+use crate::crawl::{Fetcher, HostDelay, Site};
+use crate::observe::ConsentMode;
+use crate::report::Format;
+use crate::results::Report;
+use crate::rules::Rules;
+use crate::store::{Store, StoreError};
+use job::{Job, Shared};
+use progress::Progress;
+
+pub use job::MAX_FAILURES_IN_A_ROW;
+pub use outputs::{build_report, write_outputs};
+pub use site_report::site_report;
+
+/// What to scan and how. Stored with the scan, so `--resume` continues with the same settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScanConfig {
+    /// Sites to scan, in order.
+    pub sites: Vec<Site>,
+    /// Output folder.
+    pub out_dir: PathBuf,
+    /// Most pages visited per site and consent mode (the site-search visit comes on top).
+    pub max_pages: usize,
+    /// Most link hops from the start URL.
+    pub max_depth: usize,
+    /// Consent modes to visit each site in.
+    pub modes: Vec<ConsentMode>,
+    /// Site × mode crawls running at once, each in its own tab.
+    pub concurrency: usize,
+    /// Least time between two page visits to one host.
+    pub host_delay: Duration,
+    /// Visit pages robots.txt disallows (a regulator with a mandate); recorded in the report.
+    pub ignore_robots: bool,
+    /// Visits after which Chromium is replaced by a fresh one.
+    pub restart_after: usize,
+    /// Browser settings.
+    pub browser: BrowserOptions,
+    /// The command line, for the record.
+    pub command_line: String,
+    /// Output formats written at the end.
+    #[serde(default = "all_formats")]
+    pub formats: Vec<Format>,
+    /// Language of report.html and the CSV texts (`nl` or `en`).
+    #[serde(default = "default_lang")]
+    pub lang: String,
+    /// Wall time one site × consent-mode crawl may take; the pages left are recorded as not visited.
+    #[serde(default = "default_site_budget")]
+    pub site_budget: Duration,
+}
+
+fn default_site_budget() -> Duration {
+    Duration::from_secs(900)
+}
+
+fn all_formats() -> Vec<Format> {
+    Format::ALL.to_vec()
+}
+
+fn default_lang() -> String {
+    "nl".into()
+}
+
+impl ScanConfig {
+    /// Settings for scanning `sites` into `out_dir`, with the defaults of the command line.
+    pub fn new(sites: Vec<Site>, out_dir: PathBuf) -> ScanConfig {
+        ScanConfig {
+            sites,
+            out_dir,
+            max_pages: 30,
+            max_depth: 5,
+            modes: vec![ConsentMode::None, ConsentMode::Reject, ConsentMode::Accept],
+            concurrency: 2,
+            host_delay: Duration::from_millis(500),
+            ignore_robots: false,
+            restart_after: 500,
+            browser: BrowserOptions::default(),
+            command_line: String::new(),
+            formats: all_formats(),
+            lang: default_lang(),
+            site_budget: default_site_budget(),
+        }
+    }
+}
+
+/// A scan that could not run at all (page failures are not errors: they are in the report).
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// The browser could not be started.
+    #[error(transparent)]
+    Browser(#[from] BrowserError),
+    /// The output folder is not usable.
+    #[error("cannot write to the output folder {0}: {1}; choose another --out")]
+    Output(PathBuf, std::io::Error),
+    /// The output folder's disk has too little room to start.
+    #[error(
+        "only {free_mib} MiB free on the disk holding {dir}; a scan starts with at least {needed_mib} MiB \
+         (about 0.1 MB per page visited): free some space or choose another --out"
+    )]
+    NoRoom {
+        /// The output folder.
+        dir: PathBuf,
+        /// Free space, MiB.
+        free_mib: u64,
+        /// Free space demanded, MiB.
+        needed_mib: u64,
+    },
+    /// The disk filled up during the scan; what was stored is kept.
+    #[error(
+        "the disk holding {0} is full, so the scan stopped; every visit stored until now is kept. \
+         Free some space, then continue with: pixelaudit scan --resume {0}"
+    )]
+    DiskFull(PathBuf),
+    /// The scan store failed (disk full, unreadable, not a scan).
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Something else that stops the scan.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Runs a new scan into `config.out_dir`: crawls, stores, assesses, writes `report.json` and
+/// `manifest.sha256`.
+pub async fn scan(config: &ScanConfig, rules: &Rules) -> Result<Report, ScanError> {
+    preflight::check_output_folder(&config.out_dir)?;
+    let store = Store::create(&config.out_dir)?;
+    store.put_meta("config", config)?;
+    store.put_meta("started_at", &crate::now_rfc3339())?;
+    store.put_sites(&config.sites)?;
+    let dir = &config.out_dir;
+    let report = run(config, rules, &store)
+        .await
+        .map_err(|e| when_disk_full(e, dir))?;
+    write_outputs(&report, store, dir, &config.formats, &config.lang)
+        .map_err(|e| when_disk_full(e, dir))?;
+    Ok(report)
+}
+
+/// Names a full disk as such: the scan can go on once there is room, and the message says how.
+fn when_disk_full(error: ScanError, dir: &Path) -> ScanError {
+    let full = match &error {
+        ScanError::Store(e) => e.is_disk_full(),
+        ScanError::Output(_, e) => e.kind() == std::io::ErrorKind::StorageFull,
+        _ => false,
+    };
+    if full {
+        ScanError::DiskFull(dir.to_path_buf())
+    } else {
+        error
+    }
+}
+
+/// Continues the interrupted scan in `dir` with its stored settings; finished visits are not repeated.
+/// `map_hosts` replaces the stored mapping (a fixture web restarts on another port).
+pub async fn resume(
+    dir: &Path,
+    map_hosts: Option<String>,
+    command_line: String,
+    rules: &Rules,
+) -> Result<Report, ScanError> {
+    let store = Store::open(dir)?;
+    let mut config: ScanConfig = store.meta("config")?.ok_or_else(|| {
+        ScanError::Other(format!(
+            "{}: the scan's settings are missing from {}",
+            dir.display(),
+            crate::store::FILE_NAME
+        ))
+    })?;
+    config.out_dir = dir.to_path_buf();
+    if map_hosts.is_some() {
+        config.browser.map_hosts = map_hosts;
+    }
+    preflight::check_output_folder(dir)?;
+    let mut resumes: Vec<String> = store.meta("resumed_with")?.unwrap_or_default();
+    resumes.push(command_line);
+    store.put_meta("resumed_with", &resumes)?;
+    let report = run(&config, rules, &store)
+        .await
+        .map_err(|e| when_disk_full(e, dir))?;
+    write_outputs(&report, store, dir, &config.formats, &config.lang)
+        .map_err(|e| when_disk_full(e, dir))?;
+    Ok(report)
+}
+
+/// Re-renders the report of the scan in `dir` from its store in `formats` and `lang`; with `reassess`,
+/// detection, classification and assessment run again over the stored visits with `rules`.
+pub fn rerender(
+    dir: &Path,
+    rules: &Rules,
+    reassess: bool,
+    formats: &[Format],
+    lang: &str,
+) -> Result<Report, ScanError> {
+    let store = Store::open(dir)?;
+    let report = build_report(&store, rules, reassess)?;
+    write_outputs(&report, store, dir, formats, lang)?;
+    Ok(report)
+}
+
+async fn run(config: &ScanConfig, rules: &Rules, store: &Store) -> Result<Report, ScanError> {
+    let pool = BrowserPool::launch(config.browser.clone(), config.restart_after).await?;
+    store.put_meta("browser", pool.version())?;
+    let fetcher = Fetcher::new(config.browser.map_hosts.as_deref(), config.browser.insecure)
+        .map_err(ScanError::Other)?;
+    let mut jobs = Vec::new();
+    for site in 0..config.sites.len() {
+        for &mode in &config.modes {
+            if !store.job_finished(site, mode)? {
+                jobs.push((site, mode));
+            }
+        }
+    }
+    let progress = Progress::new(jobs.len());
+    let shared = Shared {
+        config,
+        rules,
+        store,
+        pool: &pool,
+        fetcher,
+        politeness: HostDelay::new(config.host_delay),
+        site_files: (0..config.sites.len())
+            .map(|_| tokio::sync::Mutex::new(()))
+            .collect(),
+        progress: &progress,
+    };
+    let failure = run_jobs(&shared, jobs, config.concurrency).await;
+    drop(shared);
+    progress.finish();
+    let launches = pool.launches();
+    pool.close().await;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    // Counted over the original run and every resume.
+    let earlier: usize = store.meta("browser_launches")?.unwrap_or(0);
+    store.put_meta("browser_launches", &(earlier + launches))?;
+    store.put_meta("finished_at", &crate::now_rfc3339())?;
+    build_report(store, rules, false)
+}
+
+/// Runs the jobs, `concurrency` at a time, and returns the first failure. After a job fails for good
+/// (the store cannot be written), the jobs not yet started are left for a resumed scan.
+async fn run_jobs(
+    shared: &Shared<'_>,
+    jobs: Vec<(usize, ConsentMode)>,
+    concurrency: usize,
+) -> Option<ScanError> {
+    let failure: std::sync::Mutex<Option<ScanError>> = std::sync::Mutex::new(None);
+    let failed = || failure.lock().unwrap_or_else(|p| p.into_inner()).is_some();
+    futures::stream::iter(jobs)
+        .for_each_concurrent(concurrency.max(1), |(site, mode)| {
+            let failure = &failure;
+            async move {
+                if failed() {
+                    return;
+                }
+                let done = match Job::seed(shared, site, mode).await {
+                    Ok(job) => job.run().await,
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = done {
+                    failure
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .get_or_insert(e);
+                }
+            }
+        })
+        .await;
+    failure.into_inner().unwrap_or_else(|p| p.into_inner())
+}
