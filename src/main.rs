@@ -92,9 +92,14 @@ struct ReportArgs {
     /// Language of report.html and the CSV texts.
     #[arg(long, value_parser = ["nl", "en"], default_value = "nl")]
     lang: String,
-    /// Formats to write: json, html, csv, har.
-    #[arg(long, value_delimiter = ',', default_value = "json,html,csv,har")]
-    format: Vec<String>,
+    /// Formats to write.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "json,html,csv,har"
+    )]
+    format: Vec<Format>,
 }
 
 #[derive(Args)]
@@ -120,16 +125,26 @@ struct CommonScanArgs {
     /// Language of report.html and the CSV texts.
     #[arg(long, value_parser = ["nl", "en"], default_value = "nl")]
     lang: String,
-    /// Formats to write: json, html, csv, har.
-    #[arg(long, value_delimiter = ',', default_value = "json,html,csv,har")]
-    format: Vec<String>,
+    /// Formats to write.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "json,html,csv,har"
+    )]
+    format: Vec<Format>,
     /// Replace Chromium by a fresh one after this many visits.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
     restart_after: u32,
     /// Consent modes, each visited as a new visitor: `none` never touches the banner, `reject` and
     /// `accept` click it on the first page and keep that choice for the rest of the site.
-    #[arg(long, value_delimiter = ',', default_value = "none,reject,accept")]
-    consent: Vec<String>,
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "none,reject,accept"
+    )]
+    consent: Vec<ConsentMode>,
     /// Send every host name to ADDR:PORT (a replay, staging or fixture server).
     #[arg(long, value_name = "ADDR:PORT")]
     map_hosts: Option<SocketAddr>,
@@ -275,7 +290,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Report(args) => {
             let rules = load_rules(&rules_dir)?;
-            let formats = parse_formats(&args.format)?;
+            let formats = distinct(&args.format);
             let report = scan::rerender(&args.dir, &rules, args.reassess, &formats, &args.lang)?;
             finish(report, &args.dir)
         }
@@ -295,28 +310,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .out
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("reports/demo"));
-            // A folder holding an earlier demo (only demo writes fixture-requests.jsonl) is replaced, so
-            // the Quick start can be run again; any other folder with a scan in it is left alone and the
-            // scan store refuses it.
-            if out.join("fixture-requests.jsonl").is_file() && out.join("scan.sqlite").is_file() {
-                eprintln!("replacing the earlier demo output in {}", out.display());
-                std::fs::remove_dir_all(&out).with_context(|| {
-                    format!("cannot remove the earlier demo output {}", out.display())
-                })?;
-            }
-            std::fs::create_dir_all(&out)
-                .with_context(|| format!("cannot create the output folder {}", out.display()))?;
-            let server = FixtureServer::start(
-                &web,
-                "127.0.0.1:0".parse()?,
-                Some(&out.join("fixture-requests.jsonl")),
-            )
-            .await
-            .with_context(|| format!("cannot start the fixture web from {}", web.display()))?;
-            eprintln!(
-                "fixture web on https://{} (every host name mapped there)",
-                server.addr()
-            );
+            scan::demo::prepare_folder(&out)?;
+            let server = scan::demo::start_fixture_web(&web, &out).await?;
             // The fixture web is our own server on loopback: no politeness delay needed.
             let mut config = scan_config(&args.common, sites, out, Some(server.addr()), 4, 0)?;
             config.browser.insecure = true;
@@ -403,19 +398,16 @@ fn scan_config(
     default_delay_ms: u64,
 ) -> anyhow::Result<ScanConfig> {
     let mut modes = Vec::new();
-    for m in &common.consent {
-        match m.trim() {
-            "none" => modes.push(ConsentMode::None),
-            "reject" => modes.push(ConsentMode::Reject),
-            "accept" => modes.push(ConsentMode::Accept),
-            other => anyhow::bail!("--consent: unknown mode `{other}` (none, reject, accept)"),
+    for &mode in &common.consent {
+        if !modes.contains(&mode) {
+            modes.push(mode);
         }
     }
     let map_hosts = fixture.or(common.map_hosts).map(|a| a.to_string());
     if modes.is_empty() {
         anyhow::bail!("--consent: give at least one mode (none, reject, accept)");
     }
-    let formats = parse_formats(&common.format)?;
+    let formats = distinct(&common.format);
     Ok(ScanConfig {
         sites,
         out_dir,
@@ -442,19 +434,15 @@ fn scan_config(
     })
 }
 
-fn parse_formats(names: &[String]) -> anyhow::Result<Vec<Format>> {
-    let mut formats = Vec::new();
-    for name in names {
-        match Format::parse(name) {
-            Some(f) if !formats.contains(&f) => formats.push(f),
-            Some(_) => {}
-            None => anyhow::bail!("--format: unknown format `{name}` (json, html, csv, har)"),
+/// The formats asked for, each once, in the order given.
+fn distinct(formats: &[Format]) -> Vec<Format> {
+    let mut out = Vec::new();
+    for &f in formats {
+        if !out.contains(&f) {
+            out.push(f);
         }
     }
-    if formats.is_empty() {
-        anyhow::bail!("--format: give at least one format (json, html, csv, har)");
-    }
-    Ok(formats)
+    out
 }
 
 fn command_line() -> String {
@@ -484,28 +472,7 @@ fn rules_command(cmd: RulesCommand, dir: &Path) -> anyhow::Result<ExitCode> {
         }
     };
     match cmd {
-        RulesCommand::Check => {
-            let endpoints: usize = all
-                .trackers
-                .vendors()
-                .iter()
-                .map(|v| v.endpoints.len())
-                .sum();
-            let lexicon: Vec<String> = all
-                .medical
-                .concept_counts()
-                .into_iter()
-                .map(|(lang, n)| format!("{lang} {n}"))
-                .collect();
-            println!(
-                "ok: {} vendors, {} endpoint rules, {} consent tools, medical concepts {}; rules version {}",
-                all.trackers.vendors().len(),
-                endpoints,
-                all.consent.tools.len(),
-                lexicon.join(", "),
-                all.version()
-            );
-        }
+        RulesCommand::Check => println!("ok: {}", all.summary()),
         RulesCommand::List { consent: false } => {
             for (vendor, line) in rules::list(&all.trackers) {
                 println!("{vendor:<20} {line}");
@@ -513,38 +480,7 @@ fn rules_command(cmd: RulesCommand, dir: &Path) -> anyhow::Result<ExitCode> {
         }
         RulesCommand::List { consent: true } => {
             for tool in &all.consent.tools {
-                let layer = &tool.first_layer;
-                let place = match (&layer.frame_url, &layer.shadow_host) {
-                    (Some(frame), _) => format!("in a frame from {frame}"),
-                    (None, Some(host)) => format!("in the shadow root of {host}"),
-                    (None, None) => "in the page".to_string(),
-                };
-                let d = &tool.detect;
-                let signals: Vec<&str> = d
-                    .script_hosts
-                    .iter()
-                    .chain(&d.script_paths)
-                    .chain(&d.globals)
-                    .chain(&d.selectors)
-                    .map(String::as_str)
-                    .collect();
-                println!(
-                    "{:<20} {} [banner {} {place}; reject {}] recognised by: {}; source: {}",
-                    tool.id,
-                    tool.name,
-                    layer.container,
-                    if layer.reject.is_empty() {
-                        "not on the first layer"
-                    } else {
-                        "on the first layer"
-                    },
-                    signals.join(" "),
-                    if tool.source.is_empty() {
-                        "-"
-                    } else {
-                        tool.source.as_str()
-                    }
-                );
+                println!("{}", tool.describe());
             }
         }
         RulesCommand::Controls { file } => {
@@ -612,28 +548,7 @@ async fn classify_command(args: ClassifyArgs, rules_dir: &Path) -> anyhow::Resul
     if args.json {
         println!("{}", serde_json::to_string_pretty(&decision)?);
     } else {
-        println!(
-            "{}: {} (score {} against {}, language {})",
-            decision.url,
-            if decision.is_medical {
-                "medical"
-            } else {
-                "not medical"
-            },
-            decision.score,
-            decision.threshold,
-            decision.language
-        );
-        for e in &decision.evidence {
-            println!(
-                "  {:<8} {:<12} {:<24} {} ({})",
-                format!("{:?}", e.tier).to_lowercase(),
-                e.field,
-                e.concept,
-                e.term,
-                e.lang
-            );
-        }
+        print!("{}", decision.describe());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,9 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The consent choice a visit was made with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+/// The consent choice a visit was made with. Its names are the same on the command line (`--consent`),
+/// in report.json and in evidence file names.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
+#[value(rename_all = "lowercase")]
 pub enum ConsentMode {
     /// A new visitor who never touches the banner.
     #[default]

@@ -378,7 +378,7 @@ fn every_kind_of_bad_input_exits_2_with_one_message_naming_the_file_line_or_flag
                 "--consent".as_ref(),
                 "maybe".as_ref(),
             ],
-            "--consent: unknown mode `maybe`",
+            "invalid value 'maybe' for '--consent",
         ),
         (
             vec![

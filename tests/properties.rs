@@ -2,8 +2,6 @@
 //! frontier, payload decoding, sitemaps, robots.txt and rule files. Whatever the input, they answer
 //! (an error is an answer) and never panic; normalisation is stable.
 
-use std::path::PathBuf;
-
 use proptest::prelude::*;
 
 use pixelaudit::crawl::{
@@ -98,7 +96,7 @@ proptest! {
 
     #[test]
     fn a_rule_file_of_any_text_is_an_answer_not_a_panic(text in "\\PC{0,400}") {
-        let result = RuleSet::from_sources(vec![(PathBuf::from("rules/trackers/x.toml"), text)]);
+        let result = RuleSet::from_sources(vec![pixelaudit::rules::Source::new("rules/trackers/x.toml", text)]);
         if let Err(errors) = result {
             for e in &errors.0 {
                 prop_assert!(e.to_string().starts_with("rules/trackers/x.toml"), "{e}");

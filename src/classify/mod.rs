@@ -338,6 +338,36 @@ struct HostReading {
     words: Vec<(String, Option<lexicon::Hit>)>,
 }
 
+impl Classification {
+    /// The decision for a reader: medical or not, the score against the threshold, and each piece of
+    /// evidence on a line (tier, field, concept, term, language).
+    pub fn describe(&self) -> String {
+        let mut out = format!(
+            "{}: {} (score {} against {}, language {})\n",
+            self.url,
+            if self.is_medical {
+                "medical"
+            } else {
+                "not medical"
+            },
+            self.score,
+            self.threshold,
+            self.language
+        );
+        for e in &self.evidence {
+            out.push_str(&format!(
+                "  {:<8} {:<12} {:<24} {} ({})\n",
+                format!("{:?}", e.tier).to_lowercase(),
+                e.field,
+                e.concept,
+                e.term,
+                e.lang
+            ));
+        }
+        out
+    }
+}
+
 impl HostReading {
     fn of(lexicon: &Lexicon, url: &str) -> HostReading {
         let general = &lexicon.site_cues().general;
@@ -531,6 +561,7 @@ pub fn annotate_health_terms(lexicon: &Lexicon, detections: &mut crate::detect::
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::Source;
 
     fn lexicon() -> Lexicon {
         let nl = r#"
@@ -551,9 +582,9 @@ contact = ["contact"]
         let sites = "host_prefixes = [\"ggz\"]\n[general]\nnl = [\"ziekenhuis\", \"polis\"]\n";
         let types = "[about]\nname = \"about\"\nweight = 3.0\nsegment.nl = [\"over-ons\"]\n";
         Lexicon::from_sources(&[
-            ("rules/medical/nl.toml".into(), nl.to_string()),
-            ("rules/medical/sites.toml".into(), sites.to_string()),
-            ("rules/medical/page-types.toml".into(), types.to_string()),
+            Source::new("rules/medical/nl.toml", nl),
+            Source::new("rules/medical/sites.toml", sites),
+            Source::new("rules/medical/page-types.toml", types),
         ])
         .unwrap()
     }

@@ -18,9 +18,11 @@ mod tables;
 
 pub use tables::write_csv;
 
-/// An output format of the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// An output format of the report; the names are the same on the command line (`--format`) and in
+/// scan.json.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
+#[value(rename_all = "lowercase")]
 pub enum Format {
     /// `report.json`.
     Json,
@@ -35,17 +37,6 @@ pub enum Format {
 impl Format {
     /// Every format, the default.
     pub const ALL: [Format; 4] = [Format::Json, Format::Html, Format::Csv, Format::Har];
-
-    /// Parses a format name as given on the command line.
-    pub fn parse(name: &str) -> Option<Format> {
-        match name.trim() {
-            "json" => Some(Format::Json),
-            "html" => Some(Format::Html),
-            "csv" => Some(Format::Csv),
-            "har" => Some(Format::Har),
-            _ => None,
-        }
-    }
 }
 
 /// Writes `report.html` in `lang` into `dir`.
@@ -141,11 +132,48 @@ fn collect_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Re
     Ok(())
 }
 
-/// Writes through a temporary file and a rename, so a crash never leaves half a report.
+/// Writes through a temporary file of its own and a rename, so a crash never leaves half a report and
+/// two files written at once (report.json and report.html) never share a temporary name. The temporary
+/// name ends in `.tmp`, which the manifest leaves out should one be left behind.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(tmp, path)
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".pixelaudit-").suffix(".tmp");
+    // A temporary file is private (0600) by default; a report is for reading, as any file written
+    // plainly would be.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut file = builder.tempfile_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_atomic_write_replaces_the_file_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        write_atomically(&path, b"first").unwrap();
+        write_atomically(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["report.json"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o044, 0o044, "readable by others: {mode:o}");
+        }
+    }
 }

@@ -5,13 +5,12 @@
 //! (compiled by `consent_words`).
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 pub use super::consent_words::{ControlReader, ControlRole, WordList};
-use super::{RuleError, RuleErrors};
+use super::source::{self, RuleError, RuleErrors, Source};
 
 /// One consent tool.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -127,65 +126,70 @@ pub struct ConsentRules {
     pub version: String,
 }
 
+impl ConsentTool {
+    /// A line for `rules list --consent`: id, name, where its banner lives, whether it rejects on the
+    /// first layer, what gives it away, and the public source its facts came from.
+    pub fn describe(&self) -> String {
+        let layer = &self.first_layer;
+        let place = match (&layer.frame_url, &layer.shadow_host) {
+            (Some(frame), _) => format!("in a frame from {frame}"),
+            (None, Some(host)) => format!("in the shadow root of {host}"),
+            (None, None) => "in the page".to_string(),
+        };
+        let d = &self.detect;
+        let signals: Vec<&str> = d
+            .script_hosts
+            .iter()
+            .chain(&d.script_paths)
+            .chain(&d.globals)
+            .chain(&d.selectors)
+            .map(String::as_str)
+            .collect();
+        format!(
+            "{:<20} {} [banner {} {place}; reject {}] recognised by: {}; source: {}",
+            self.id,
+            self.name,
+            layer.container,
+            if layer.reject.is_empty() {
+                "not on the first layer"
+            } else {
+                "on the first layer"
+            },
+            signals.join(" "),
+            if self.source.is_empty() {
+                "-"
+            } else {
+                self.source.as_str()
+            }
+        )
+    }
+}
+
 impl ConsentRules {
     /// Loads `consent/*.toml` and `consent/words.toml` below `dir`, reporting problems as `file:line: message`.
     pub fn load(dir: &Path) -> Result<ConsentRules, RuleErrors> {
         let folder = dir.join("consent");
+        let sources = source::read_folder(&folder, "the consent rule folder")?;
         let mut errors = Vec::new();
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
-            .map_err(|e| {
-                RuleErrors(vec![RuleError {
-                    file: folder.clone(),
-                    line: 0,
-                    message: format!("cannot read the consent rule folder: {e}"),
-                }])
-            })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        files.sort();
         let mut tools = Vec::new();
         let mut words = BTreeMap::new();
-        let mut words_text = String::new();
-        let mut hasher = Sha256::new();
-        for file in files {
-            let text = match std::fs::read_to_string(&file) {
-                Ok(t) => t,
-                Err(e) => {
-                    errors.push(RuleError {
-                        file,
-                        line: 0,
-                        message: format!("cannot read: {e}"),
-                    });
-                    continue;
-                }
-            };
-            hasher.update(
-                file.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-            );
-            hasher.update([0]);
-            hasher.update(text.as_bytes());
-            let stem = file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if stem == "words" {
-                words_text = text.clone();
-                match toml::from_str::<BTreeMap<String, WordList>>(&text) {
+        let mut words_source = Source::new(folder.join("words.toml"), "");
+        for source in &sources {
+            if source.stem() == "words" {
+                words_source = source.clone();
+                match source.parse::<BTreeMap<String, WordList>>() {
                     Ok(w) => words = w,
-                    Err(e) => errors.push(parse_error(&file, &text, &e)),
+                    Err(e) => errors.push(e),
                 }
                 continue;
             }
-            match toml::from_str::<ConsentTool>(&text) {
+            match source.parse::<ConsentTool>() {
                 Ok(mut tool) => {
-                    tool.id = stem;
-                    validate(&tool, &file, &text, &mut errors);
+                    tool.id = source.stem();
+                    validate(&tool, source, &mut errors);
                     tools.push(tool);
                 }
-                Err(e) => errors.push(parse_error(&file, &text, &e)),
+                Err(e) => errors.push(e),
             }
         }
         if words.is_empty() {
@@ -197,9 +201,7 @@ impl ConsentRules {
         }
         let (reader, empty) = ControlReader::new(&words);
         for phrase in empty {
-            errors.push(super::err_at(
-                &folder.join("words.toml"),
-                &words_text,
+            errors.push(words_source.error_near(
                 &phrase,
                 format!(
                     "the phrase {phrase:?} has no letters or digits: it could never match a control"
@@ -211,7 +213,7 @@ impl ConsentRules {
                 tools,
                 words,
                 reader,
-                version: format!("sha256:{}", &hex::encode(hasher.finalize())[..16]),
+                version: source::version_of(&sources),
             })
         } else {
             Err(RuleErrors(errors))
@@ -224,17 +226,8 @@ impl ConsentRules {
     }
 }
 
-fn parse_error(file: &Path, text: &str, e: &toml::de::Error) -> RuleError {
-    RuleError {
-        file: file.to_path_buf(),
-        line: e.span().map(|s| super::line_at(text, s.start)).unwrap_or(0),
-        message: e.message().trim().to_string(),
-    }
-}
-
-fn validate(tool: &ConsentTool, file: &Path, text: &str, errors: &mut Vec<RuleError>) {
-    let mut push =
-        |needle: &str, message: String| errors.push(super::err_at(file, text, needle, message));
+fn validate(tool: &ConsentTool, source: &Source, errors: &mut Vec<RuleError>) {
+    let mut push = |needle: &str, message: String| errors.push(source.error_near(needle, message));
     if tool.first_layer.container.trim().is_empty() {
         push("container", "first_layer.container is empty".into());
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{RuleError, RuleErrors};
+use crate::rules::source::{RuleErrors, Source};
 
 /// A text in Dutch and English.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -89,47 +89,24 @@ pub struct Catalogue {
 impl Catalogue {
     /// Loads `findings.toml` below `dir`.
     pub fn load(dir: &Path) -> Result<Catalogue, RuleErrors> {
-        let file = dir.join("findings.toml");
-        let text = std::fs::read_to_string(&file).map_err(|e| {
-            RuleErrors(vec![RuleError {
-                file: file.clone(),
-                line: 0,
-                message: format!("cannot read: {e}"),
-            }])
-        })?;
-        let entries: BTreeMap<String, Entry> = toml::from_str(&text).map_err(|e| {
-            RuleErrors(vec![RuleError {
-                file: file.clone(),
-                line: e
-                    .span()
-                    .map(|s| crate::rules::line_at(&text, s.start))
-                    .unwrap_or(0),
-                message: e.message().trim().to_string(),
-            }])
-        })?;
+        let source = Source::read(&dir.join("findings.toml")).map_err(|e| RuleErrors(vec![e]))?;
+        let entries: BTreeMap<String, Entry> = source.parse().map_err(|e| RuleErrors(vec![e]))?;
         let mut errors = Vec::new();
         for (id, e) in &entries {
             if e.legal_basis.is_empty() {
-                errors.push(crate::rules::err_at(
-                    &file,
-                    &text,
-                    id,
-                    format!("{id}: no legal basis"),
-                ));
+                errors.push(source.error_near(id, format!("{id}: no legal basis")));
             }
         }
         for n in 1..=18 {
             let id = format!("F{n:02}");
             if !entries.contains_key(&id) {
-                errors.push(RuleError {
-                    file: file.clone(),
-                    line: 0,
-                    message: format!("{id} is missing"),
-                });
+                errors.push(source.error(format!("{id} is missing")));
             }
         }
         if errors.is_empty() {
-            let digest = <sha2::Sha256 as sha2::Digest>::digest(text.as_bytes());
+            // The hash of the text alone, as before the catalogue shared the loader: a report's rules
+            // version stays comparable across releases.
+            let digest = <sha2::Sha256 as sha2::Digest>::digest(source.text.as_bytes());
             Ok(Catalogue {
                 entries,
                 version: format!("sha256:{}", &hex::encode(digest)[..16]),

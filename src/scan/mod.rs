@@ -4,6 +4,7 @@
 //! the store and writes the output files. A resumed scan replays the stored visits of an unfinished job
 //! to rebuild its frontier and visits only what is missing; a re-rendered one only builds and writes.
 
+pub mod demo;
 mod job;
 mod outputs;
 mod preflight;

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{RuleError, line_at};
+use crate::rules::source::{RuleError, Source, line_at};
 
 /// File names of the two context files inside `rules/medical/`.
 pub const PAGE_TYPES_FILE: &str = "page-types.toml";
@@ -33,9 +33,10 @@ pub fn parse_families(
     path: &Path,
     text: &str,
 ) -> Result<BTreeMap<String, Vec<String>>, Vec<RuleError>> {
-    toml::from_str::<FamiliesFile>(text)
+    Source::new(path, text)
+        .parse::<FamiliesFile>()
         .map(|f| f.families)
-        .map_err(|e| vec![parse_error(path, text, e)])
+        .map_err(|e| vec![e])
 }
 
 #[derive(Debug, Deserialize)]
@@ -154,19 +155,11 @@ struct SitesFile {
     general: BTreeMap<String, Vec<String>>,
 }
 
-fn parse_error(path: &Path, text: &str, e: toml::de::Error) -> RuleError {
-    RuleError {
-        file: path.to_path_buf(),
-        line: e.span().map(|s| line_at(text, s.start)).unwrap_or(0),
-        message: e.message().trim().to_string(),
-    }
-}
-
 /// Reads `page-types.toml`. Types keep the file's order, which is also the order of preference when a page
 /// shows the cues of several.
 pub fn parse_page_types(path: &Path, text: &str) -> Result<Vec<PageType>, Vec<RuleError>> {
     let entries: BTreeMap<String, toml::Spanned<PageTypeEntry>> =
-        toml::from_str(text).map_err(|e| vec![parse_error(path, text, e)])?;
+        Source::new(path, text).parse().map_err(|e| vec![e])?;
     let mut errors = Vec::new();
     let mut types: Vec<(usize, PageType)> = Vec::new();
     for (id, entry) in entries {
@@ -237,7 +230,7 @@ pub fn parse_page_types(path: &Path, text: &str) -> Result<Vec<PageType>, Vec<Ru
 
 /// Reads `sites.toml`.
 pub fn parse_sites(path: &Path, text: &str) -> Result<SiteCues, Vec<RuleError>> {
-    let file: SitesFile = toml::from_str(text).map_err(|e| vec![parse_error(path, text, e)])?;
+    let file: SitesFile = Source::new(path, text).parse().map_err(|e| vec![e])?;
     Ok(SiteCues {
         general: file
             .general

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod context;
 
-use crate::rules::{RuleError, RuleErrors};
+use crate::rules::source::{self, RuleError, RuleErrors, Source};
 use context::{PageType, SiteCues};
 
 /// How much a concept says about a page.
@@ -116,36 +116,13 @@ impl Lexicon {
     /// Loads every `medical/*.toml` below `dir`: a lexicon per language (the file stem is the language code),
     /// the page types (`page-types.toml`) and the site cues (`sites.toml`).
     pub fn load(dir: &Path) -> Result<Lexicon, RuleErrors> {
-        let folder = dir.join("medical");
-        let mut files: Vec<_> = std::fs::read_dir(&folder)
-            .map_err(|e| {
-                RuleErrors(vec![RuleError {
-                    file: folder.clone(),
-                    line: 0,
-                    message: format!("cannot read the medical lexicon folder: {e}"),
-                }])
-            })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        files.sort();
-        let mut sources = Vec::new();
-        for f in files {
-            let text = std::fs::read_to_string(&f).map_err(|e| {
-                RuleErrors(vec![RuleError {
-                    file: f.clone(),
-                    line: 0,
-                    message: format!("cannot read: {e}"),
-                }])
-            })?;
-            sources.push((f, text));
-        }
+        let sources = source::read_folder(&dir.join("medical"), "the medical lexicon folder")?;
         Self::from_sources(&sources)
     }
 
-    /// Builds the lexicon from `(path, text)` pairs; `page-types.toml` and `sites.toml` are read as context,
-    /// every other file as the lexicon of the language its stem names.
-    pub fn from_sources(sources: &[(std::path::PathBuf, String)]) -> Result<Lexicon, RuleErrors> {
+    /// Builds the lexicon from rule files; `page-types.toml`, `families.toml` and `sites.toml` are read as
+    /// context, every other file as the lexicon of the language its stem names.
+    pub fn from_sources(sources: &[Source]) -> Result<Lexicon, RuleErrors> {
         let mut errors = Vec::new();
         let mut concepts = Vec::new();
         let mut word_patterns: Vec<String> = Vec::new();
@@ -156,15 +133,9 @@ impl Lexicon {
         let mut page_types = Vec::new();
         let mut site_cues = SiteCues::default();
         let mut families = None;
-        let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
-        for (path, text) in sources {
-            let file_name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            sha2::Digest::update(&mut hasher, &file_name);
-            sha2::Digest::update(&mut hasher, [0]);
-            sha2::Digest::update(&mut hasher, text.as_bytes());
+        for source in sources {
+            let (path, text) = (&source.path, &source.text);
+            let file_name = source.file_name();
             if file_name == context::PAGE_TYPES_FILE {
                 match context::parse_page_types(path, text) {
                     Ok(types) => page_types = types,
@@ -186,21 +157,11 @@ impl Lexicon {
                 }
                 continue;
             }
-            let lang = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let file: LexiconFile = match toml::from_str(text) {
+            let lang = source.stem();
+            let file: LexiconFile = match source.parse() {
                 Ok(f) => f,
                 Err(e) => {
-                    errors.push(RuleError {
-                        file: path.clone(),
-                        line: e
-                            .span()
-                            .map(|s| crate::rules::line_at(text, s.start))
-                            .unwrap_or(0),
-                        message: e.message().trim().to_string(),
-                    });
+                    errors.push(e);
                     continue;
                 }
             };
@@ -366,10 +327,7 @@ impl Lexicon {
             })
             .unzip();
         let host_automaton = AhoCorasick::new(&host_forms).map_err(build_error)?;
-        let version = format!(
-            "sha256:{}",
-            &hex::encode(sha2::Digest::finalize(hasher))[..16]
-        );
+        let version = source::version_of(sources);
         Ok(Lexicon {
             concepts,
             family_of,
@@ -788,7 +746,7 @@ premie = ["premie*"]
 kanker = ["kanker"]
 stoornis = ["stoornis", "stoornissen"]
 "#;
-        Lexicon::from_sources(&[("rules/medical/nl.toml".into(), nl.to_string())]).unwrap()
+        Lexicon::from_sources(&[Source::new("rules/medical/nl.toml", nl)]).unwrap()
     }
 
     fn ids(lex: &Lexicon, text: &str) -> Vec<String> {
@@ -901,9 +859,9 @@ stoornis = ["stoornis", "stoornissen"]
 
     #[test]
     fn a_form_that_does_not_start_with_a_letter_is_a_rule_error() {
-        let sources = vec![(
-            std::path::PathBuf::from("rules/medical/nl.toml"),
-            "false_friends = [\"-vrij\"]\n[strong]\nangst = [\"(angst\"]\n".to_string(),
+        let sources = vec![Source::new(
+            "rules/medical/nl.toml",
+            "false_friends = [\"-vrij\"]\n[strong]\nangst = [\"(angst\"]\n",
         )];
         let errors = Lexicon::from_sources(&sources).unwrap_err();
         assert_eq!(errors.0.len(), 2, "{errors:?}");
@@ -912,13 +870,10 @@ stoornis = ["stoornis", "stoornissen"]
     #[test]
     fn a_family_naming_an_unknown_concept_is_a_rule_error() {
         let sources = vec![
-            (
-                std::path::PathBuf::from("rules/medical/nl.toml"),
-                "[strong]\nangst = [\"angst\"]\n".to_string(),
-            ),
-            (
-                std::path::PathBuf::from("rules/medical/families.toml"),
-                "[families]\nmental-health = [\"angst\", \"somberheid\"]\n".to_string(),
+            Source::new("rules/medical/nl.toml", "[strong]\nangst = [\"angst\"]\n"),
+            Source::new(
+                "rules/medical/families.toml",
+                "[families]\nmental-health = [\"angst\", \"somberheid\"]\n",
             ),
         ];
         let errors = Lexicon::from_sources(&sources).unwrap_err();
