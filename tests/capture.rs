@@ -409,7 +409,7 @@ fn pages_are_classified_and_health_terms_found_in_what_trackers_received() {
     assert!(
         ivf.evidence
             .iter()
-            .any(|e| e.concept == "ivf" && e.field == "url")
+            .any(|e| e.concept == "ivf" && e.field == pixelaudit::classify::EvidenceField::Url)
     );
     let premium = page("zilverpolis.nl/premie-berekenen/")
         .medical
@@ -419,7 +419,11 @@ fn pages_are_classified_and_health_terms_found_in_what_trackers_received() {
     // A single-specialty site: every page of the GGZ clinic is medical, "about us" included.
     let about = page("ggz-kompas.nl/over-ons/").medical.as_ref().unwrap();
     assert!(
-        about.is_medical && about.evidence.iter().any(|e| e.field == "site"),
+        about.is_medical
+            && about
+                .evidence
+                .iter()
+                .any(|e| e.field == pixelaudit::classify::EvidenceField::Site),
         "{about:?}"
     );
     // Meta received the IVF page's address and the event's content name: both carry health terms.

@@ -195,7 +195,11 @@ fn every_decision_carries_its_evidence() {
         .find(|(l, _)| l.case == "single-specialty-contact")
         .unwrap();
     assert!(
-        contact.1.evidence.iter().any(|e| e.field == "site"),
+        contact
+            .1
+            .evidence
+            .iter()
+            .any(|e| e.field == pixelaudit::classify::EvidenceField::Site),
         "{:?}",
         contact.1.evidence
     );
@@ -204,10 +208,9 @@ fn every_decision_carries_its_evidence() {
         .find(|(l, _)| l.url.ends_with("/vergoedingen/ivf/"))
         .unwrap();
     assert!(
-        ivf.1
-            .evidence
-            .iter()
-            .any(|e| e.concept == "ivf" && e.field == "url" && e.lang == "nl"),
+        ivf.1.evidence.iter().any(|e| e.concept == "ivf"
+            && e.field == pixelaudit::classify::EvidenceField::Url
+            && e.lang == "nl"),
         "{:?}",
         ivf.1.evidence
     );
@@ -331,7 +334,7 @@ fn a_single_specialty_site_is_known_by_its_host_name_but_a_general_hospital_neve
         let site = c
             .evidence
             .iter()
-            .find(|e| e.field == "site")
+            .find(|e| e.field == pixelaudit::classify::EvidenceField::Site)
             .unwrap_or_else(|| panic!("{}: no site evidence in {:?}", l.url, c.evidence));
         assert!(
             matches!(
@@ -347,7 +350,9 @@ fn a_single_specialty_site_is_known_by_its_host_name_but_a_general_hospital_neve
         .filter(|(l, _)| l.case == "general-hospital-names-specialties")
     {
         assert!(
-            !c.evidence.iter().any(|e| e.field == "site"),
+            !c.evidence
+                .iter()
+                .any(|e| e.field == pixelaudit::classify::EvidenceField::Site),
             "{}: a general hospital got site evidence {:?}",
             l.url,
             c.evidence
@@ -399,5 +404,10 @@ fn related_concepts_of_one_family_make_one_topic_and_a_practice_is_known_by_its_
         contact,
     );
     assert!(c.is_medical, "{c:?}");
-    assert!(c.evidence.iter().any(|e| e.field == "site"), "{c:?}");
+    assert!(
+        c.evidence
+            .iter()
+            .any(|e| e.field == pixelaudit::classify::EvidenceField::Site),
+        "{c:?}"
+    );
 }

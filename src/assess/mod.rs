@@ -5,16 +5,17 @@
 //! One finding per (site, id, vendor), listing every page and mode where it occurred.
 
 mod explain;
+mod found;
 mod leak;
-
-use std::collections::BTreeMap;
+mod summary;
 
 use crate::detect::{Phase, Tracker, TrackerRequest};
 use crate::observe::ConsentMode;
-use crate::results::{
-    Finding, Occurrence, PageReport, SectorSummary, SiteReport, SiteSummary, VendorReach,
-};
-use crate::rules::{Catalogue, FindingText, Rules, Severity};
+use crate::results::{Finding, Occurrence, PageReport, SiteReport, SiteSummary};
+use crate::rules::Rules;
+use found::Found;
+pub use summary::sector_summary;
+use summary::summarise;
 
 /// Findings this release does not assess, with the reason; listed in every report.
 pub const NOT_ASSESSED: &[(&str, &str)] = &[
@@ -27,7 +28,7 @@ pub const NOT_ASSESSED: &[(&str, &str)] = &[
 ];
 
 /// The categories whose requests count as tracking.
-fn is_tracking(t: &Tracker) -> bool {
+pub(super) fn is_tracking(t: &Tracker) -> bool {
     t.third_party
         && matches!(
             t.category.as_str(),
@@ -95,12 +96,11 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
         }
         if matches!(page.mode, ConsentMode::None | ConsentMode::Reject) {
             for plugin in &page.social_plugins {
-                let severity_up = medical;
                 found.add(
                     "F15",
                     Some(&plugin.vendor),
                     Some(&plugin.rule),
-                    severity_up,
+                    medical,
                     occurrence(
                         page,
                         None,
@@ -440,228 +440,133 @@ fn same_page(a: &str, b: &str) -> bool {
     key(a).is_some() && key(a) == key(b)
 }
 
-/// Findings under construction, keyed by (id, vendor).
-struct Found<'c> {
-    catalogue: &'c Catalogue,
-    findings: Vec<Finding>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Classification;
+    use crate::observe::{Observation, ObservedRequest};
+    use crate::results::SiteConsent;
+    use crate::rules::Severity;
 
-impl<'c> Found<'c> {
-    fn new(catalogue: &'c Catalogue) -> Self {
-        Found {
-            catalogue,
-            findings: Vec::new(),
-        }
+    fn rules() -> Rules {
+        Rules::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).unwrap()
     }
 
-    fn add(
-        &mut self,
-        id: &str,
-        vendor: Option<&str>,
-        rule: Option<&str>,
-        raise: bool,
-        occurrence: Occurrence,
-    ) {
-        self.push(id, vendor, rule, raise, false, occurrence);
-    }
-
-    fn add_review(
-        &mut self,
-        id: &str,
-        vendor: Option<&str>,
-        rule: Option<&str>,
-        occurrence: Occurrence,
-    ) {
-        self.push(id, vendor, rule, false, true, occurrence);
-    }
-
-    fn push(
-        &mut self,
-        id: &str,
-        vendor: Option<&str>,
-        rule: Option<&str>,
-        raise: bool,
-        review: bool,
-        occurrence: Occurrence,
-    ) {
-        let Some(entry) = self.catalogue.entry(id) else {
-            return;
+    /// A visit of `path` on www.zorg.nl in `mode` that sent a Meta pixel request at 100 ms, with the
+    /// choice (if any) made at 50 ms; classified medical or not.
+    fn page(rules: &Rules, path: &str, mode: ConsentMode, medical: bool) -> PageReport {
+        let url = format!("https://www.zorg.nl{path}");
+        let observation = Observation {
+            url: url.clone(),
+            mode,
+            choice_at_ms: (mode != ConsentMode::None).then_some(50),
+            requests: vec![ObservedRequest {
+                id: "1".into(),
+                url: format!(
+                    "https://www.facebook.com/tr/?id=42&ev=PageView&dl={}",
+                    url.replace(':', "%3A").replace('/', "%2F")
+                ),
+                method: "GET".into(),
+                resource_type: "Image".into(),
+                status: Some(200),
+                time_ms: 100,
+                ..Default::default()
+            }],
+            ..Default::default()
         };
-        let severity = if raise && entry.critical_on_medical_page {
-            Severity::Critical
-        } else {
-            entry.severity
-        };
-        let existing = self
-            .findings
-            .iter_mut()
-            .find(|f| f.id == id && f.vendor.as_deref() == vendor);
-        let finding = match existing {
-            Some(f) => f,
-            None => {
-                self.findings.push(Finding {
-                    id: id.to_string(),
-                    severity: entry.severity,
-                    needs_review: entry.needs_review || review,
-                    vendor: vendor.map(str::to_string),
-                    rule: rule.map(str::to_string),
-                    title: entry.title.clone(),
-                    explanation: FindingText::default(),
-                    legal_basis: entry.legal_basis.clone(),
-                    occurrences: Vec::new(),
-                });
-                self.findings.last_mut().expect("just pushed")
-            }
-        };
-        finding.severity = finding.severity.max(severity);
-        // A finding proven in some modes without review needs none.
-        finding.needs_review = finding.needs_review && (review || entry.needs_review);
-        if !finding.occurrences.iter().any(|o| {
-            o.page == occurrence.page && o.mode == occurrence.mode && o.phase == occurrence.phase
-        }) {
-            finding.occurrences.push(occurrence);
-        } else if let Some(o) = finding.occurrences.iter_mut().find(|o| {
-            o.page == occurrence.page && o.mode == occurrence.mode && o.phase == occurrence.phase
-        }) {
-            for r in occurrence.requests {
-                if !o.requests.contains(&r) {
-                    o.requests.push(r);
-                }
-            }
-            for t in occurrence.health_terms {
-                if !o.health_terms.contains(&t) {
-                    o.health_terms.push(t);
-                }
-            }
-            if let Some(more) = occurrence.detail {
-                match &mut o.detail {
-                    Some(d) => {
-                        for part in more.split("; ") {
-                            if !d.split("; ").any(|p| p == part) {
-                                d.push_str("; ");
-                                d.push_str(part);
-                            }
-                        }
-                    }
-                    None => o.detail = Some(more),
-                }
-            }
-        }
-    }
-
-    fn finish(mut self, site: &SiteReport, catalogue: &Catalogue) -> Vec<Finding> {
-        for f in self.findings.iter_mut() {
-            let company = f
-                .vendor
-                .as_ref()
-                .and_then(|v| {
-                    site.pages
-                        .iter()
-                        .flat_map(|p| p.trackers.iter().chain(&p.services))
-                        .find(|t| &t.vendor == v)
-                        .map(|t| t.company.clone())
-                })
-                .or_else(|| f.vendor.clone())
-                .unwrap_or_else(|| site.name.clone());
-            f.explanation = explain::explain(
-                catalogue,
-                &f.id,
-                &company,
-                f.vendor.as_deref().unwrap_or(""),
-                &f.occurrences[0],
-            );
-        }
-        self.findings.sort_by(|a, b| {
-            b.severity
-                .cmp(&a.severity)
-                .then(a.id.cmp(&b.id))
-                .then(a.vendor.cmp(&b.vendor))
+        let mut page = PageReport::new(
+            &observation,
+            crate::detect::detect(&observation, &rules.trackers, "zorg.nl"),
+        );
+        page.medical = Some(Classification {
+            url,
+            is_medical: medical,
+            score: if medical { 9.0 } else { 0.0 },
+            threshold: 6.0,
+            language: "nl".into(),
+            evidence: Vec::new(),
+            text_topic: None,
+            page_type: None,
         });
-        self.findings
+        page
     }
-}
 
-fn summarise(site: &SiteReport, findings: &[Finding]) -> SiteSummary {
-    let mut by_severity = BTreeMap::new();
-    for f in findings {
-        *by_severity
-            .entry(f.severity.as_str().to_string())
-            .or_insert(0) += 1;
-    }
-    let mut medical: Vec<&str> = site
-        .pages
-        .iter()
-        // A site-search results page is pixelaudit's own probe (F14), not one of the site's pages.
-        .filter(|p| p.search_term.is_none() && p.medical.as_ref().is_some_and(|m| m.is_medical))
-        .map(|p| p.url.as_str())
-        .collect();
-    medical.sort();
-    medical.dedup();
-    // As for medical_pages: the site's own pages, not the search pixelaudit typed (that is F14).
-    let searches: Vec<&str> = site
-        .pages
-        .iter()
-        .filter(|p| p.search_term.is_some())
-        .map(|p| p.url.as_str())
-        .collect();
-    let mut vendors: Vec<String> = findings
-        .iter()
-        .filter(|f| f.id == "F10")
-        .filter(|f| {
-            f.occurrences
-                .iter()
-                .any(|o| !searches.contains(&o.page.as_str()))
-        })
-        .filter_map(|f| f.vendor.clone())
-        .collect();
-    vendors.sort();
-    vendors.dedup();
-    SiteSummary {
-        findings_by_severity: by_severity,
-        medical_pages: medical.len(),
-        vendors_receiving_medical_pages: vendors,
-    }
-}
-
-/// Counts vendors and findings over a sector's sites.
-pub fn sector_summary(sites: &[SiteReport]) -> SectorSummary {
-    let mut reach: BTreeMap<String, VendorReach> = BTreeMap::new();
-    for site in sites {
-        let mut seen: BTreeMap<&str, [bool; 4]> = BTreeMap::new();
-        for page in &site.pages {
-            // The site's own medical pages; a search pixelaudit typed is counted by F14 instead.
-            let medical =
-                page.search_term.is_none() && page.medical.as_ref().is_some_and(|m| m.is_medical);
-            for t in page.trackers.iter().filter(|t| is_tracking(t)) {
-                let flags = seen.entry(t.vendor.as_str()).or_default();
-                flags[0] = true;
-                flags[1] |= medical;
-                flags[2] |= page.mode == ConsentMode::None;
-                flags[3] |= page.mode == ConsentMode::Reject;
-            }
-        }
-        for (vendor, flags) in seen {
-            let r = reach
-                .entry(vendor.to_string())
-                .or_insert_with(|| VendorReach {
-                    vendor: vendor.to_string(),
-                    ..VendorReach::default()
-                });
-            r.sites += flags[0] as usize;
-            r.sites_on_medical_pages += flags[1] as usize;
-            r.sites_without_consent += flags[2] as usize;
-            r.sites_after_reject += flags[3] as usize;
+    fn site(pages: Vec<PageReport>) -> SiteReport {
+        SiteReport {
+            url: "https://www.zorg.nl/".into(),
+            name: "Zorg".into(),
+            sector: None,
+            crawl: Default::default(),
+            consent: SiteConsent::from_pages(&pages),
+            findings: Vec::new(),
+            summary: Default::default(),
+            pages,
         }
     }
-    let mut vendors: Vec<VendorReach> = reach.into_values().collect();
-    vendors.sort_by(|a, b| b.sites.cmp(&a.sites).then(a.vendor.cmp(&b.vendor)));
-    SectorSummary {
-        sites: sites.len(),
-        sites_with_findings: sites.iter().filter(|s| !s.findings.is_empty()).count(),
-        sites_with_critical_findings: sites
+
+    fn ids(findings: &[Finding]) -> Vec<(&str, Severity)> {
+        findings
             .iter()
-            .filter(|s| s.findings.iter().any(|f| f.severity == Severity::Critical))
-            .count(),
-        vendors,
+            .map(|f| (f.id.as_str(), f.severity))
+            .collect()
+    }
+
+    #[test]
+    fn a_pixel_on_a_medical_page_before_consent_is_health_data_sent_to_a_third_party() {
+        let rules = rules();
+        let (findings, summary) = assess(
+            &site(vec![page(
+                &rules,
+                "/vergoedingen/ivf",
+                ConsentMode::None,
+                true,
+            )]),
+            &rules,
+        );
+        let found = ids(&findings);
+        // Tracking before consent, and health data with an identifier reaching Meta.
+        assert!(found.contains(&("F01", Severity::High)), "{found:?}");
+        assert!(found.contains(&("F10", Severity::Critical)), "{found:?}");
+        assert!(found.contains(&("F12", Severity::Critical)), "{found:?}");
+        assert_eq!(
+            findings[0].severity,
+            Severity::Critical,
+            "gravest first: {found:?}"
+        );
+        let f10 = findings.iter().find(|f| f.id == "F10").unwrap();
+        assert_eq!(f10.vendor.as_deref(), Some("meta"));
+        assert!(
+            f10.occurrences[0].requests[0].contains("facebook.com/tr"),
+            "{f10:?}"
+        );
+        assert_eq!(summary.vendors_receiving_medical_pages, ["meta"]);
+    }
+
+    #[test]
+    fn the_same_pixel_on_a_general_page_is_tracking_without_health_data() {
+        let rules = rules();
+        let (findings, summary) = assess(
+            &site(vec![page(&rules, "/", ConsentMode::None, false)]),
+            &rules,
+        );
+        let found = ids(&findings);
+        assert!(found.iter().any(|(id, _)| *id == "F01"), "{found:?}");
+        assert!(!found.iter().any(|(id, _)| *id == "F10"), "{found:?}");
+        assert!(summary.vendors_receiving_medical_pages.is_empty());
+    }
+
+    #[test]
+    fn a_pixel_after_reject_is_tracking_after_reject_once_for_all_its_pages() {
+        let rules = rules();
+        let (findings, _) = assess(
+            &site(vec![
+                page(&rules, "/", ConsentMode::Reject, false),
+                page(&rules, "/contact", ConsentMode::Reject, false),
+            ]),
+            &rules,
+        );
+        let f02: Vec<&Finding> = findings.iter().filter(|f| f.id == "F02").collect();
+        assert_eq!(f02.len(), 1, "{:?}", ids(&findings));
+        assert_eq!(f02[0].occurrences.len(), 2, "{:?}", f02[0].occurrences);
     }
 }

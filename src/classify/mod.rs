@@ -11,6 +11,9 @@
 //!
 //! The same lexicon finds health terms in what trackers received (decoded page URLs, titles, event data).
 
+mod field;
+mod site;
+mod terms;
 pub mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,6 +23,10 @@ use serde::{Deserialize, Serialize};
 pub use crate::rules::medical::context::PageTypeEvidence;
 use crate::rules::medical::{self as lexicon, context};
 pub use crate::rules::medical::{Lexicon, Tier};
+pub use field::EvidenceField;
+use site::host_specialty;
+pub use site::{classify_site, remove_site_boilerplate};
+pub use terms::{annotate_health_terms, health_terms, link_score};
 pub use text::{PageText, extract};
 
 /// Score from which a page is medical.
@@ -73,8 +80,8 @@ pub struct Evidence {
     pub concept: String,
     /// `strong`, `care`, `weak` or `negative`.
     pub tier: Tier,
-    /// `url`, `title`, `h1`, `breadcrumb`, `description`, `h2`, `body`, `schema` or `site`.
-    pub field: String,
+    /// Where on the page (or the site) it fired.
+    pub field: EvidenceField,
     /// Language of the lexicon entry.
     pub lang: String,
 }
@@ -111,14 +118,18 @@ pub struct TextTopic {
 }
 
 /// Fields that name a page's topic, with their weight.
-const TOPIC_FIELDS: &[(&str, f64)] = &[
-    ("url", 3.0),
-    ("title", 3.0),
-    ("h1", 3.0),
-    ("breadcrumb", 3.0),
+const TOPIC_FIELDS: &[(EvidenceField, f64)] = &[
+    (EvidenceField::Url, 3.0),
+    (EvidenceField::Title, 3.0),
+    (EvidenceField::H1, 3.0),
+    (EvidenceField::Breadcrumb, 3.0),
 ];
 /// Fields of running text, whose concepts count by how they are spread.
-const TEXT_FIELDS: &[&str] = &["description", "h2", "body"];
+const TEXT_FIELDS: &[EvidenceField] = &[
+    EvidenceField::Description,
+    EvidenceField::H2,
+    EvidenceField::Body,
+];
 
 fn tier_weight(tier: Tier) -> f64 {
     match tier {
@@ -127,19 +138,6 @@ fn tier_weight(tier: Tier) -> f64 {
         Tier::Negative => -6.0,
     }
 }
-
-/// schema.org types that name medical content, and those that only name a care provider.
-const MEDICAL_TYPES: &[&str] = &[
-    "MedicalCondition",
-    "MedicalProcedure",
-    "MedicalTherapy",
-    "Drug",
-    "MedicalSpecialty",
-    "MedicalTest",
-    "MedicalSignOrSymptom",
-    "DiagnosticProcedure",
-    "TherapeuticProcedure",
-];
 
 /// Language of a text (ISO 639-1), falling back on the page's `lang` attribute, then Dutch.
 pub fn language(text: &PageText) -> String {
@@ -172,18 +170,6 @@ pub fn language(text: &PageText) -> String {
         .unwrap_or_else(|| "nl".into())
 }
 
-fn field_text<'a>(page: &'a PageText, field: &str) -> &'a str {
-    match field {
-        "url" => &page.url,
-        "title" => &page.title,
-        "h1" => &page.h1,
-        "breadcrumb" => &page.breadcrumb,
-        "description" => &page.description,
-        "h2" => &page.h2,
-        _ => &page.body,
-    }
-}
-
 /// Classifies one page from its fields. The URL's host counts as site context: a host that names one
 /// specialty makes the page medical (FINDINGS.md: "any page on a single-specialty site").
 pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification {
@@ -206,7 +192,7 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
         .chain(TEXT_FIELDS.iter().map(|f| (*f, 0.0)));
     for (field, weight) in fields {
         let is_topic_field = weight > 0.0;
-        let lower = field_text(page, field).to_lowercase();
+        let lower = field.text(page).unwrap_or_default().to_lowercase();
         let mut seen_concepts = BTreeSet::new();
         let mut hits = lexicon.find(&lower);
         // Where several languages know a term (URL words), the page's own language names it.
@@ -214,7 +200,7 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
         for hit in hits {
             let concept = lexicon.concept(hit.concept);
             // URL words are often another language ("/treatments/") and carry no sentence to detect.
-            if field != "url" && !in_language(&concept.lang) {
+            if field != EvidenceField::Url && !in_language(&concept.lang) {
                 continue;
             }
             // Running text that says "contact" or "nieuws" says nothing of what the page is.
@@ -231,7 +217,8 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
                 // One concept counts once per field, whichever language's entry found it.
                 _ if !first_in_field => continue,
                 Tier::Strong | Tier::Care
-                    if title_names_the_site && matches!(field, "title" | "h1") => {}
+                    if title_names_the_site
+                        && matches!(field, EvidenceField::Title | EvidenceField::H1) => {}
                 Tier::Strong | Tier::Care => {
                     topic += tier_weight(concept.tier) * weight;
                     topic_named = true;
@@ -244,21 +231,21 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
                     term: hit.term,
                     concept: concept.id.clone(),
                     tier: concept.tier,
-                    field: field.to_string(),
+                    field,
                     lang: concept.lang.clone(),
                 });
             }
         }
     }
     for t in &page.schema_types {
-        if MEDICAL_TYPES.contains(&t.as_str()) {
+        if lexicon.is_medical_schema_type(t) {
             topic += 6.0;
             topic_named = true;
             evidence.insert(Evidence {
                 term: t.clone(),
                 concept: "schema.org".into(),
                 tier: Tier::Strong,
-                field: "schema".into(),
+                field: EvidenceField::Schema,
                 lang: language.clone(),
             });
         }
@@ -323,21 +310,6 @@ fn text_topic(counts: &BTreeMap<String, usize>) -> Option<TextTopic> {
     })
 }
 
-/// The specialty a host name names (`www.ggz-kompas.nl`, `ivfkliniek-noord.nl`), unless one of its words
-/// is a general provider's (`ziekenhuis`, `zorgverzekeraar`, `apotheek`).
-fn host_specialty(lexicon: &Lexicon, url: &str) -> Option<Evidence> {
-    let host = HostReading::of(lexicon, url);
-    if context::general_provider_word(lexicon.site_cues(), "", &host.plain_words()).is_some() {
-        return None;
-    }
-    host.specialty().map(|hit| site_evidence(lexicon, hit))
-}
-
-/// A host name's words, each with the specialty it names, if any.
-struct HostReading {
-    words: Vec<(String, Option<lexicon::Hit>)>,
-}
-
 impl Classification {
     /// The decision for a reader: medical or not, the score against the threshold, and each piece of
     /// evidence on a line (tier, field, concept, term, language).
@@ -368,194 +340,9 @@ impl Classification {
     }
 }
 
-impl HostReading {
-    fn of(lexicon: &Lexicon, url: &str) -> HostReading {
-        let general = &lexicon.site_cues().general;
-        HostReading {
-            words: context::host_words(url)
-                .into_iter()
-                .map(|w| {
-                    // `apotheekkoster` starts with a general provider's word: it names no specialty.
-                    let hit = (!general.iter().any(|g| w.starts_with(g.as_str())))
-                        .then(|| lexicon.specialty_in_host_word(&w))
-                        .flatten();
-                    (w, hit)
-                })
-                .collect(),
-        }
-    }
-
-    /// Words that name no specialty: only these can show a general provider (`oogziekenhuis` names one).
-    fn plain_words(&self) -> Vec<&str> {
-        self.words
-            .iter()
-            .filter(|(_, hit)| hit.is_none())
-            .map(|(w, _)| w.as_str())
-            .collect()
-    }
-
-    fn specialty(self) -> Option<lexicon::Hit> {
-        self.words.into_iter().find_map(|(_, hit)| hit)
-    }
-}
-
-fn site_evidence(lexicon: &Lexicon, hit: lexicon::Hit) -> Evidence {
-    let c = lexicon.concept(hit.concept);
-    Evidence {
-        term: hit.term,
-        concept: c.id.clone(),
-        tier: c.tier,
-        field: "site".into(),
-        lang: c.lang.clone(),
-    }
-}
-
 /// Classifies a page from its HTML.
 pub fn classify_html(lexicon: &Lexicon, url: &str, html: &str) -> Classification {
     classify(lexicon, url, &extract(url, html))
-}
-
-/// Drops text blocks (lines of the body) that stand on at least half of a site's pages: menus, footers and
-/// banners the markup did not give away.
-pub fn remove_site_boilerplate(pages: &mut [PageText]) {
-    if pages.len() < 3 {
-        return;
-    }
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for p in pages.iter() {
-        let unique: BTreeSet<&str> = p.body.lines().collect();
-        for line in unique {
-            *counts.entry(line.to_string()).or_insert(0) += 1;
-        }
-    }
-    let limit = pages.len().div_ceil(2);
-    for p in pages.iter_mut() {
-        p.body = p
-            .body
-            .lines()
-            .filter(|l| counts.get(*l).copied().unwrap_or(0) < limit)
-            .collect::<Vec<_>>()
-            .join("\n");
-    }
-}
-
-/// Classifies all pages of one site together: boilerplate across pages is removed first, and a site whose
-/// name, host name or home page title names one specialty (a GGZ clinic, an IVF clinic, a cancer hospital)
-/// makes every one of its pages medical, the contact and route pages too. `pages` is `(url, html)`; the
-/// first is the page the crawl started from.
-pub fn classify_site(
-    lexicon: &Lexicon,
-    site_name: &str,
-    pages: &[(String, String)],
-) -> Vec<Classification> {
-    let mut texts: Vec<PageText> = pages.iter().map(|(u, h)| extract(u, h)).collect();
-    remove_site_boilerplate(&mut texts);
-    let mut results: Vec<Classification> = pages
-        .iter()
-        .zip(&texts)
-        .map(|((u, _), t)| classify(lexicon, u, t))
-        .collect();
-    let start = pages.first().map(|(u, _)| u.as_str()).zip(texts.first());
-    if let Some(specialty) = site_specialty(lexicon, site_name, start) {
-        for r in results.iter_mut() {
-            r.is_medical = true;
-            if !r.evidence.iter().any(|e| e.field == "site") {
-                r.evidence.push(specialty.clone());
-            }
-        }
-    }
-    results
-}
-
-/// The specialty a whole site is about, if it is about one: a strong or care concept in the site's name,
-/// host name or home page title and h1, and no general provider's word there (a general hospital or an
-/// insurer is never single-specialty). The start page's title counts only when it is the home page: a scan
-/// started on an IVF page of an insurer says nothing of the insurer.
-fn site_specialty(
-    lexicon: &Lexicon,
-    site_name: &str,
-    start: Option<(&str, &PageText)>,
-) -> Option<Evidence> {
-    let (url, home) = start.unzip();
-    let home_title = url
-        .zip(home)
-        .filter(|(u, _)| context::path_segments(u).is_empty())
-        .map(|(_, h)| format!("{} {}", h.title, h.h1))
-        .unwrap_or_default();
-    let identity = format!("{site_name} {home_title}").to_lowercase();
-    let language = home.map(language).unwrap_or_default();
-    let mut hits: Vec<lexicon::Hit> = lexicon
-        .find(&identity)
-        .into_iter()
-        .filter(|h| matches!(lexicon.concept(h.concept).tier, Tier::Strong | Tier::Care))
-        .collect();
-    hits.sort_by_key(|h| lexicon.concept(h.concept).lang != language);
-    // A specialty phrase wins over the general word inside it ("eye hospital").
-    let mut rest = identity.clone();
-    for h in &hits {
-        rest = rest.replace(&h.term, " ");
-    }
-    let host = url.map(|u| HostReading::of(lexicon, u));
-    let plain = host
-        .as_ref()
-        .map(HostReading::plain_words)
-        .unwrap_or_default();
-    if context::general_provider_word(lexicon.site_cues(), &rest, &plain).is_some() {
-        return None;
-    }
-    hits.into_iter()
-        .chain(host.and_then(HostReading::specialty))
-        .next()
-        .map(|hit| site_evidence(lexicon, hit))
-}
-
-/// How medical a link looks before it is visited, from its URL words and anchor text: the sum of the
-/// tier weights of the concepts found (each concept once, any language). The crawl visits higher scores
-/// first.
-pub fn link_score(lexicon: &Lexicon, url: &str, anchor: &str) -> f64 {
-    let words = format!("{} {}", text::url_words(url), anchor).to_lowercase();
-    let mut seen = BTreeSet::new();
-    let mut score = 0.0;
-    for hit in lexicon.find(&words) {
-        let concept = lexicon.concept(hit.concept);
-        if seen.insert(concept.id.clone()) {
-            score += tier_weight(concept.tier);
-        }
-    }
-    score
-}
-
-/// Health terms (strong and care concepts) in what a tracker received.
-pub fn health_terms(lexicon: &Lexicon, values: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for v in values {
-        let lower = text::url_words_or_text(v).to_lowercase();
-        for hit in lexicon.find(&lower) {
-            if matches!(lexicon.concept(hit.concept).tier, Tier::Strong | Tier::Care)
-                && !out.contains(&hit.term)
-            {
-                out.push(hit.term);
-            }
-        }
-    }
-    out
-}
-
-/// Adds the health terms each tracker request carried to the detections.
-pub fn annotate_health_terms(lexicon: &Lexicon, detections: &mut crate::detect::Detections) {
-    for tracker in detections.trackers.iter_mut() {
-        for request in tracker.requests.iter_mut() {
-            let r = &request.received;
-            let mut values: Vec<&str> = [&r.page_url, &r.referrer, &r.title, &r.event]
-                .into_iter()
-                .flatten()
-                .map(String::as_str)
-                .collect();
-            values.extend(r.custom.values().map(String::as_str));
-            values.extend(request.referer_header.as_deref());
-            request.health_terms = health_terms(lexicon, &values);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -652,7 +439,7 @@ contact = ["contact"]
         assert!(
             c.evidence
                 .iter()
-                .any(|e| e.field == "site" && e.concept == "ggz")
+                .any(|e| e.field == EvidenceField::Site && e.concept == "ggz")
         );
     }
 
@@ -707,5 +494,36 @@ contact = ["contact"]
             results[0].is_medical && !results[1].is_medical,
             "{results:?}"
         );
+    }
+
+    #[test]
+    fn a_medical_schema_org_type_from_the_rules_names_the_topic_and_a_provider_type_does_not() {
+        let shipped =
+            Lexicon::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).unwrap();
+        let page = |types: &[&str]| PageText {
+            url: text::url_words("https://www.example.nl/pagina"),
+            title: "Welkom".into(),
+            body: "Lees meer over ons.".into(),
+            schema_types: types.iter().map(|t| t.to_string()).collect(),
+            ..Default::default()
+        };
+        let condition = classify(
+            &shipped,
+            "https://www.example.nl/pagina",
+            &page(&["MedicalCondition"]),
+        );
+        assert!(condition.is_medical, "{condition:?}");
+        assert!(
+            condition
+                .evidence
+                .iter()
+                .any(|e| e.field == EvidenceField::Schema && e.term == "MedicalCondition")
+        );
+        let hospital = classify(
+            &shipped,
+            "https://www.example.nl/pagina",
+            &page(&["Hospital"]),
+        );
+        assert!(!hospital.is_medical, "{hospital:?}");
     }
 }

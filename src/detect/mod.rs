@@ -475,3 +475,95 @@ fn detect_social_plugins(observation: &Observation, rules: &RuleSet) -> Vec<Soci
     }
     plugins
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::ConsentMode;
+
+    fn shipped() -> RuleSet {
+        RuleSet::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).unwrap()
+    }
+
+    fn request(url: &str, time_ms: u64) -> ObservedRequest {
+        ObservedRequest {
+            id: format!("r{time_ms}"),
+            url: url.into(),
+            method: "GET".into(),
+            resource_type: "Image".into(),
+            status: Some(200),
+            time_ms,
+            ..Default::default()
+        }
+    }
+
+    fn visit(requests: Vec<ObservedRequest>, choice_at_ms: Option<u64>) -> Observation {
+        Observation {
+            url: "https://www.zorgverzekeraar.nl/vergoedingen/ivf".into(),
+            mode: ConsentMode::Accept,
+            choice_at_ms,
+            requests,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_pixel_request_is_a_third_party_tracker_with_what_it_received() {
+        let seen = visit(
+            vec![request(
+                "https://www.facebook.com/tr/?id=1234&ev=PageView&dl=https%3A%2F%2Fwww.zorgverzekeraar.nl%2Fvergoedingen%2Fivf",
+                100,
+            )],
+            None,
+        );
+        let found = detect(&seen, &shipped(), "zorgverzekeraar.nl");
+        assert_eq!(found.trackers.len(), 1, "{:?}", found.trackers);
+        let meta = &found.trackers[0];
+        assert_eq!(
+            (meta.vendor.as_str(), meta.rule.as_str()),
+            ("meta", "meta-pixel")
+        );
+        assert!(meta.third_party);
+        let received = &meta.requests[0].received;
+        assert_eq!(
+            received.page_url.as_deref(),
+            Some("https://www.zorgverzekeraar.nl/vergoedingen/ivf")
+        );
+        assert_eq!(received.event.as_deref(), Some("PageView"));
+        assert_eq!(
+            received.identifiers.get("id").map(String::as_str),
+            Some("1234")
+        );
+        assert!(found.services.is_empty());
+    }
+
+    #[test]
+    fn requests_are_before_or_after_the_choice_by_their_time() {
+        let seen = visit(
+            vec![
+                request("https://www.facebook.com/tr/?id=1&ev=PageView", 100),
+                request("https://www.facebook.com/tr/?id=1&ev=Lead", 900),
+            ],
+            Some(500),
+        );
+        let found = detect(&seen, &shipped(), "zorgverzekeraar.nl");
+        let phases: Vec<Phase> = found.trackers[0].requests.iter().map(|r| r.phase).collect();
+        assert_eq!(phases, [Phase::BeforeChoice, Phase::AfterChoice]);
+    }
+
+    #[test]
+    fn a_font_host_is_a_service_and_the_sites_own_hosts_are_nothing() {
+        let seen = visit(
+            vec![
+                request("https://fonts.googleapis.com/css2?family=Inter", 50),
+                request("https://www.zorgverzekeraar.nl/app.js", 60),
+                request("https://static.zorgverzekeraar.nl/logo.png", 70),
+            ],
+            None,
+        );
+        let found = detect(&seen, &shipped(), "zorgverzekeraar.nl");
+        assert!(found.trackers.is_empty(), "{:?}", found.trackers);
+        assert_eq!(found.services.len(), 1, "{:?}", found.services);
+        assert_eq!(found.services[0].category, "fonts");
+    }
+}

@@ -8,6 +8,7 @@ pub mod consent_words;
 pub mod findings;
 pub mod medical;
 mod pattern;
+pub mod probes;
 pub mod source;
 pub mod trackers;
 
@@ -36,30 +37,35 @@ pub struct Rules {
     pub medical: Lexicon,
     /// The findings catalogue.
     pub findings: Catalogue,
+    /// What pixelaudit types into a site (the site search's health term).
+    pub probes: probes::Probes,
 }
 
 impl Rules {
     /// Loads all rule sets below `dir`; every problem in any of them is reported together.
     pub fn load(dir: &Path) -> Result<Rules, RuleErrors> {
-        let (trackers, consent, medical, findings) = (
+        let (trackers, consent, medical, findings, probes) = (
             RuleSet::load(dir),
             consent::ConsentRules::load(dir),
             Lexicon::load(dir),
             Catalogue::load(dir),
+            probes::Probes::load(dir),
         );
-        match (trackers, consent, medical, findings) {
-            (Ok(trackers), Ok(consent), Ok(medical), Ok(findings)) => Ok(Rules {
+        match (trackers, consent, medical, findings, probes) {
+            (Ok(trackers), Ok(consent), Ok(medical), Ok(findings), Ok(probes)) => Ok(Rules {
                 trackers,
                 consent,
                 medical,
                 findings,
+                probes,
             }),
-            (a, b, c, d) => Err(RuleErrors(
+            (a, b, c, d, e) => Err(RuleErrors(
                 a.err()
                     .into_iter()
                     .chain(b.err())
                     .chain(c.err())
                     .chain(d.err())
+                    .chain(e.err())
                     .flat_map(|e| e.0)
                     .collect(),
             )),
@@ -98,6 +104,7 @@ impl Rules {
             &self.consent.version,
             self.medical.version(),
             self.findings.version(),
+            self.probes.version(),
         ])
     }
 }

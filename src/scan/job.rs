@@ -289,7 +289,7 @@ impl<'a> Job<'a> {
         let Some((form, lang)) = self.search.clone() else {
             return Ok(());
         };
-        let term = search_term_for(lang.as_deref());
+        let term = self.shared.rules.probes.search_term(lang.as_deref());
         let observation = match url::Url::parse(&form.action) {
             Ok(mut url) => {
                 url.query_pairs_mut().clear().append_pair(&form.param, term);
@@ -412,17 +412,5 @@ fn failed_visit(url: &str, mode: ConsentMode, error: String) -> Observation {
         started_at: crate::now_rfc3339(),
         error: Some(error),
         ..Observation::default()
-    }
-}
-
-/// The health term a site search uses, in the site's language.
-fn search_term_for(lang: Option<&str>) -> &'static str {
-    match lang
-        .map(|l| l.get(..2).unwrap_or(l).to_ascii_lowercase())
-        .as_deref()
-    {
-        Some("en") | Some("de") => "depression",
-        Some("fr") => "dépression",
-        _ => "depressie",
     }
 }

@@ -18,6 +18,8 @@ use crate::rules::source::{RuleError, Source, line_at};
 pub const PAGE_TYPES_FILE: &str = "page-types.toml";
 /// See [`PAGE_TYPES_FILE`].
 pub const SITES_FILE: &str = "sites.toml";
+/// The schema.org types that name medical content, inside `rules/medical/`.
+pub const SCHEMA_FILE: &str = "schema-org.toml";
 /// The concept families inside `rules/medical/`.
 pub const FAMILIES_FILE: &str = "families.toml";
 

@@ -14,10 +14,14 @@ use aho_corasick::dfa::DFA;
 use aho_corasick::{AhoCorasick, Anchored, MatchKind, StartKind};
 use serde::{Deserialize, Serialize};
 
+mod compile;
 pub mod context;
+mod words;
 
 use crate::rules::source::{self, RuleError, RuleErrors, Source};
 use context::{PageType, SiteCues};
+pub use words::fold_accents;
+use words::{Openings, is_word_byte, word_end, word_start, words};
 
 /// How much a concept says about a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -109,6 +113,8 @@ pub struct Lexicon {
     languages: Vec<String>,
     page_types: Vec<PageType>,
     site_cues: SiteCues,
+    /// schema.org types that name medical content (`schema-org.toml`).
+    schema_types: Vec<String>,
     version: String,
 }
 
@@ -118,242 +124,6 @@ impl Lexicon {
     pub fn load(dir: &Path) -> Result<Lexicon, RuleErrors> {
         let sources = source::read_folder(&dir.join("medical"), "the medical lexicon folder")?;
         Self::from_sources(&sources)
-    }
-
-    /// Builds the lexicon from rule files; `page-types.toml`, `families.toml` and `sites.toml` are read as
-    /// context, every other file as the lexicon of the language its stem names.
-    pub fn from_sources(sources: &[Source]) -> Result<Lexicon, RuleErrors> {
-        let mut errors = Vec::new();
-        let mut concepts = Vec::new();
-        let mut word_patterns: Vec<String> = Vec::new();
-        let mut word_forms = Vec::new();
-        let mut ending_patterns: Vec<String> = Vec::new();
-        let mut ending_concepts = Vec::new();
-        let mut languages = Vec::new();
-        let mut page_types = Vec::new();
-        let mut site_cues = SiteCues::default();
-        let mut families = None;
-        for source in sources {
-            let (path, text) = (&source.path, &source.text);
-            let file_name = source.file_name();
-            if file_name == context::PAGE_TYPES_FILE {
-                match context::parse_page_types(path, text) {
-                    Ok(types) => page_types = types,
-                    Err(e) => errors.extend(e),
-                }
-                continue;
-            }
-            if file_name == context::FAMILIES_FILE {
-                match context::parse_families(path, text) {
-                    Ok(f) => families = Some((path.clone(), text.clone(), f)),
-                    Err(e) => errors.extend(e),
-                }
-                continue;
-            }
-            if file_name == context::SITES_FILE {
-                match context::parse_sites(path, text) {
-                    Ok(cues) => site_cues = cues,
-                    Err(e) => errors.extend(e),
-                }
-                continue;
-            }
-            let lang = source.stem();
-            let file: LexiconFile = match source.parse() {
-                Ok(f) => f,
-                Err(e) => {
-                    errors.push(e);
-                    continue;
-                }
-            };
-            languages.push(lang.clone());
-            let tiers = [
-                (Tier::Strong, &file.strong),
-                (Tier::Care, &file.care),
-                (Tier::Weak, &file.weak),
-                (Tier::Negative, &file.negative),
-            ];
-            for (tier, map) in tiers {
-                for (id, forms) in map {
-                    let concept = concepts.len();
-                    concepts.push(Concept {
-                        id: id.clone(),
-                        tier,
-                        lang: lang.clone(),
-                    });
-                    for form in forms {
-                        let (form, prefix) = match form.strip_suffix('*') {
-                            Some(f) => (f, true),
-                            None => (form.as_str(), false),
-                        };
-                        let form = form.trim().to_lowercase();
-                        if form.chars().count() < 2 {
-                            errors.push(crate::rules::err_at(
-                                path,
-                                text,
-                                id,
-                                format!(
-                                    "concept `{id}`: form `{form}` is too short to match safely"
-                                ),
-                            ));
-                            continue;
-                        }
-                        // Forms are looked for from word starts only (`find`).
-                        if !form.starts_with(char::is_alphanumeric) {
-                            errors.push(crate::rules::err_at(
-                                path,
-                                text,
-                                id,
-                                format!(
-                                    "concept `{id}`: form `{form}` must start with a letter or digit"
-                                ),
-                            ));
-                            continue;
-                        }
-                        word_patterns.push(form);
-                        word_forms.push(WordForm::Term { concept, prefix });
-                    }
-                }
-            }
-            for (id, endings) in &file.compound_endings {
-                let concept = concepts.len();
-                concepts.push(Concept {
-                    id: id.clone(),
-                    tier: Tier::Strong,
-                    lang: lang.clone(),
-                });
-                for ending in endings {
-                    ending_patterns.push(ending.to_lowercase());
-                    ending_concepts.push(concept);
-                }
-            }
-            for phrase in &file.false_friends {
-                if !phrase.starts_with(char::is_alphanumeric) {
-                    errors.push(crate::rules::err_at(
-                        path,
-                        text,
-                        phrase,
-                        format!("false friend `{phrase}` must start with a letter or digit"),
-                    ));
-                    continue;
-                }
-                word_patterns.push(phrase.to_lowercase());
-                word_forms.push(WordForm::FalseFriend);
-            }
-        }
-        // Each concept counts in running text as its family (or as itself).
-        let mut family_of: Vec<String> = concepts.iter().map(|c| c.id.clone()).collect();
-        if let Some((path, text, families)) = &families {
-            let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-            for (family, members) in families {
-                for member in members {
-                    if let Some(other) = seen.insert(member, family) {
-                        errors.push(crate::rules::err_at(
-                            path,
-                            text,
-                            member,
-                            format!(
-                                "concept `{member}` is in two families, `{other}` and `{family}`"
-                            ),
-                        ));
-                    }
-                    let mut found = false;
-                    for (i, c) in concepts.iter().enumerate() {
-                        if c.id == *member && matches!(c.tier, Tier::Strong | Tier::Care) {
-                            family_of[i] = family.clone();
-                            found = true;
-                        }
-                    }
-                    if !found {
-                        errors.push(crate::rules::err_at(
-                            path,
-                            text,
-                            member,
-                            format!(
-                                "family `{family}`: no strong or care concept `{member}` in rules/medical/<lang>.toml"
-                            ),
-                        ));
-                    }
-                }
-            }
-        }
-        if !errors.is_empty() {
-            return Err(RuleErrors(errors));
-        }
-        let build_error = |e: aho_corasick::BuildError| {
-            RuleErrors(vec![RuleError {
-                file: "rules/medical".into(),
-                line: 0,
-                message: e.to_string(),
-            }])
-        };
-        let word_automaton = DFA::builder()
-            .match_kind(MatchKind::Standard)
-            .start_kind(StartKind::Anchored)
-            .build(&word_patterns)
-            .map_err(build_error)?;
-        let mut word_openings = Box::<Openings>::default();
-        for form in &word_patterns {
-            word_openings.add(form.as_bytes());
-        }
-        let reversed_endings: Vec<Vec<u8>> = ending_patterns
-            .iter()
-            .map(|e| e.bytes().rev().collect())
-            .collect();
-        let ending_automaton = DFA::builder()
-            .match_kind(MatchKind::Standard)
-            .start_kind(StartKind::Anchored)
-            .build(&reversed_endings)
-            .map_err(build_error)?;
-        let (host_forms, host_concepts): (Vec<String>, Vec<usize>) = word_patterns
-            .iter()
-            .zip(&word_forms)
-            .filter_map(|(form, kind)| match kind {
-                WordForm::Term { concept, .. }
-                    if matches!(concepts[*concept].tier, Tier::Strong | Tier::Care) =>
-                {
-                    Some((form, *concept))
-                }
-                _ => None,
-            })
-            .flat_map(|(form, concept)| {
-                let folded = fold_accents(form);
-                let transliterated = form
-                    .replace('ä', "ae")
-                    .replace('ö', "oe")
-                    .replace('ü', "ue");
-                let transliterated = fold_accents(&transliterated);
-                let second = (transliterated != folded).then_some((transliterated, concept));
-                std::iter::once((folded, concept)).chain(second)
-            })
-            .unzip();
-        let host_automaton = AhoCorasick::new(&host_forms).map_err(build_error)?;
-        let version = source::version_of(sources);
-        Ok(Lexicon {
-            concepts,
-            family_of,
-            word_automaton,
-            word_forms,
-            word_openings,
-            ending_automaton,
-            shortest_ending: ending_patterns.iter().map(String::len).min().unwrap_or(0),
-            ending_joiners: {
-                let mut joiners: Vec<u8> = ending_patterns
-                    .iter()
-                    .flat_map(|e| e.bytes())
-                    .filter(|b| !b.is_ascii_alphanumeric() && b.is_ascii())
-                    .collect();
-                joiners.sort_unstable();
-                joiners.dedup();
-                joiners
-            },
-            ending_concepts,
-            host_automaton,
-            host_concepts,
-            languages,
-            page_types,
-            site_cues,
-            version,
-        })
     }
 
     /// Hash of the lexicon files.
@@ -390,7 +160,12 @@ impl Lexicon {
         &self.page_types
     }
 
-    /// Words of general providers and the host-name prefixes of specialties.
+    /// Whether a schema.org type (`MedicalCondition`) names medical content.
+    pub fn is_medical_schema_type(&self, name: &str) -> bool {
+        self.schema_types.iter().any(|t| t == name)
+    }
+
+    /// The words that make a site a general provider, and the host prefixes that name a specialty.
     pub fn site_cues(&self) -> &SiteCues {
         &self.site_cues
     }
@@ -556,173 +331,6 @@ impl Lexicon {
         }
         hits
     }
-}
-
-/// Bit sets of the openings of forms: the first four bytes of forms of four bytes or more, hashed to 17
-/// bits (16 KiB), and the first two bytes of the shorter forms (8 KiB; forms are at least two bytes long).
-/// Measured on the bench page, a third set for three-byte forms costs more than the walks it spares.
-#[derive(Clone)]
-struct Openings {
-    four: [u64; 2048],
-    two: [u64; 1024],
-}
-
-impl Default for Openings {
-    fn default() -> Self {
-        Openings {
-            four: [0; 2048],
-            two: [0; 1024],
-        }
-    }
-}
-
-impl std::fmt::Debug for Openings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Openings")
-    }
-}
-
-fn bit(set: &[u64], key: usize) -> bool {
-    set[key / 64] & (1 << (key % 64)) != 0
-}
-
-fn set_bit(set: &mut [u64], key: usize) {
-    set[key / 64] |= 1 << (key % 64);
-}
-
-impl Openings {
-    fn four_key(four: [u8; 4]) -> usize {
-        (u32::from_le_bytes(four).wrapping_mul(0x9E37_79B1) >> 15) as usize
-    }
-
-    fn two_key(a: u8, b: u8) -> usize {
-        usize::from(u16::from_le_bytes([a, b]))
-    }
-
-    fn add(&mut self, form: &[u8]) {
-        match *form {
-            [a, b, c, d, ..] => set_bit(&mut self.four, Self::four_key([a, b, c, d])),
-            [a, b, ..] => set_bit(&mut self.two, Self::two_key(a, b)),
-            _ => {}
-        }
-    }
-
-    /// Whether a form may start `text` (a false yes costs a walk, never a term).
-    fn may_open(&self, text: &[u8]) -> bool {
-        text.first_chunk::<2>()
-            .is_some_and(|&[a, b]| bit(&self.two, Self::two_key(a, b)))
-            || text
-                .first_chunk::<4>()
-                .is_some_and(|four| bit(&self.four, Self::four_key(*four)))
-    }
-}
-
-/// How a byte reads in [`words`]: part of a word (ASCII letter or digit), not (other ASCII), or the start or
-/// continuation of a non-ASCII character, which is decoded.
-const fn byte_kinds() -> [u8; 256] {
-    let mut kinds = [NOT_WORD; 256];
-    let mut b = 0;
-    while b < 256 {
-        let byte = b as u8;
-        kinds[b] = if byte >= 0x80 {
-            DECODE
-        } else if byte.is_ascii_alphanumeric() {
-            WORD
-        } else {
-            NOT_WORD
-        };
-        b += 1;
-    }
-    kinds
-}
-const NOT_WORD: u8 = 0;
-const WORD: u8 = 1;
-const DECODE: u8 = 2;
-static BYTE_KINDS: [u8; 256] = byte_kinds();
-
-/// The character at `at` (which is not ASCII): whether it is part of a word, and its length in bytes.
-fn decoded_word_char(text: &str, at: usize) -> (bool, usize) {
-    text[at..]
-        .chars()
-        .next()
-        .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8()))
-}
-
-/// The words of a text as byte ranges: runs of letters and digits.
-fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        // To the next word.
-        while at < bytes.len() {
-            match BYTE_KINDS[bytes[at] as usize] {
-                WORD => break,
-                NOT_WORD => at += 1,
-                _ => match decoded_word_char(text, at) {
-                    (true, _) => break,
-                    (false, step) => at += step,
-                },
-            }
-        }
-        if at >= bytes.len() {
-            return None;
-        }
-        let start = at;
-        // To its end.
-        while at < bytes.len() {
-            match BYTE_KINDS[bytes[at] as usize] {
-                WORD => at += 1,
-                NOT_WORD => break,
-                _ => match decoded_word_char(text, at) {
-                    (true, step) => at += step,
-                    (false, _) => break,
-                },
-            }
-        }
-        Some((start, at))
-    })
-}
-
-/// Text with the accents of the four lexicon languages taken off (`diëtist` → `dietist`), as host names
-/// write words.
-pub fn fold_accents(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            'á' | 'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'í' | 'ì' | 'î' | 'ï' => 'i',
-            'ó' | 'ò' | 'ô' | 'ö' => 'o',
-            'ú' | 'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            other => other,
-        })
-        .collect()
-}
-
-/// Whether the character just before (`before = true`) or at `at` is part of a word.
-fn is_word_byte(text: &str, at: usize, before: bool) -> bool {
-    let c = if before {
-        text[..at].chars().next_back()
-    } else {
-        text[at..].chars().next()
-    };
-    c.is_some_and(|c| c.is_alphanumeric())
-}
-
-fn word_end(text: &str, from: usize) -> usize {
-    text[from..]
-        .find(|c: char| !c.is_alphanumeric() && c != '-')
-        .map(|n| from + n)
-        .unwrap_or(text.len())
-}
-
-fn word_start(text: &str, from: usize) -> usize {
-    text[..from]
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !c.is_alphanumeric())
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -1,0 +1,148 @@
+//! Findings under construction: one per (finding id, vendor), gathering every page and mode where it
+//! occurred, its severity raised to critical where the catalogue says so for a medical page, and its
+//! explanation filled in when the site is done.
+
+use super::explain;
+use crate::results::{Finding, Occurrence, SiteReport};
+use crate::rules::{Catalogue, FindingText, Severity};
+
+/// Findings under construction, keyed by (id, vendor).
+pub(super) struct Found<'c> {
+    catalogue: &'c Catalogue,
+    findings: Vec<Finding>,
+}
+
+impl<'c> Found<'c> {
+    pub(super) fn new(catalogue: &'c Catalogue) -> Self {
+        Found {
+            catalogue,
+            findings: Vec::new(),
+        }
+    }
+
+    pub(super) fn add(
+        &mut self,
+        id: &str,
+        vendor: Option<&str>,
+        rule: Option<&str>,
+        on_medical_page: bool,
+        occurrence: Occurrence,
+    ) {
+        self.push(id, vendor, rule, on_medical_page, false, occurrence);
+    }
+
+    pub(super) fn add_review(
+        &mut self,
+        id: &str,
+        vendor: Option<&str>,
+        rule: Option<&str>,
+        occurrence: Occurrence,
+    ) {
+        self.push(id, vendor, rule, false, true, occurrence);
+    }
+
+    fn push(
+        &mut self,
+        id: &str,
+        vendor: Option<&str>,
+        rule: Option<&str>,
+        on_medical_page: bool,
+        review: bool,
+        occurrence: Occurrence,
+    ) {
+        let Some(entry) = self.catalogue.entry(id) else {
+            return;
+        };
+        let severity = if on_medical_page && entry.critical_on_medical_page {
+            Severity::Critical
+        } else {
+            entry.severity
+        };
+        let existing = self
+            .findings
+            .iter_mut()
+            .find(|f| f.id == id && f.vendor.as_deref() == vendor);
+        let finding = match existing {
+            Some(f) => f,
+            None => {
+                self.findings.push(Finding {
+                    id: id.to_string(),
+                    severity: entry.severity,
+                    needs_review: entry.needs_review || review,
+                    vendor: vendor.map(str::to_string),
+                    rule: rule.map(str::to_string),
+                    title: entry.title.clone(),
+                    explanation: FindingText::default(),
+                    legal_basis: entry.legal_basis.clone(),
+                    occurrences: Vec::new(),
+                });
+                self.findings.last_mut().expect("just pushed")
+            }
+        };
+        finding.severity = finding.severity.max(severity);
+        // A finding proven in some modes without review needs none.
+        finding.needs_review = finding.needs_review && (review || entry.needs_review);
+        if !finding.occurrences.iter().any(|o| {
+            o.page == occurrence.page && o.mode == occurrence.mode && o.phase == occurrence.phase
+        }) {
+            finding.occurrences.push(occurrence);
+        } else if let Some(o) = finding.occurrences.iter_mut().find(|o| {
+            o.page == occurrence.page && o.mode == occurrence.mode && o.phase == occurrence.phase
+        }) {
+            for r in occurrence.requests {
+                if !o.requests.contains(&r) {
+                    o.requests.push(r);
+                }
+            }
+            for t in occurrence.health_terms {
+                if !o.health_terms.contains(&t) {
+                    o.health_terms.push(t);
+                }
+            }
+            if let Some(more) = occurrence.detail {
+                match &mut o.detail {
+                    Some(d) => {
+                        for part in more.split("; ") {
+                            if !d.split("; ").any(|p| p == part) {
+                                d.push_str("; ");
+                                d.push_str(part);
+                            }
+                        }
+                    }
+                    None => o.detail = Some(more),
+                }
+            }
+        }
+    }
+
+    pub(super) fn finish(mut self, site: &SiteReport, catalogue: &Catalogue) -> Vec<Finding> {
+        for f in self.findings.iter_mut() {
+            let company = f
+                .vendor
+                .as_ref()
+                .and_then(|v| {
+                    site.pages
+                        .iter()
+                        .flat_map(|p| p.trackers.iter().chain(&p.services))
+                        .find(|t| &t.vendor == v)
+                        .map(|t| t.company.clone())
+                })
+                .or_else(|| f.vendor.clone())
+                .unwrap_or_else(|| site.name.clone());
+            f.explanation = explain::explain(
+                catalogue,
+                &f.id,
+                &company,
+                f.vendor.as_deref().unwrap_or(""),
+                &f.occurrences[0],
+            );
+        }
+        self.findings.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(a.id.cmp(&b.id))
+                .then(a.vendor.cmp(&b.vendor))
+        });
+        self.findings
+    }
+}
