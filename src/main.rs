@@ -89,6 +89,13 @@ struct ReportArgs {
     /// Re-run detection, classification and assessment with the current rules.
     #[arg(long)]
     reassess: bool,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// What a scan or a re-rendered report writes.
+#[derive(Args)]
+struct OutputArgs {
     /// Language of report.html and the CSV texts.
     #[arg(long, value_parser = ["nl", "en"], default_value = "nl")]
     lang: String,
@@ -122,17 +129,8 @@ struct CommonScanArgs {
     /// Visit pages robots.txt disallows (for a regulator with a mandate); the report says so.
     #[arg(long)]
     ignore_robots: bool,
-    /// Language of report.html and the CSV texts.
-    #[arg(long, value_parser = ["nl", "en"], default_value = "nl")]
-    lang: String,
-    /// Formats to write.
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        default_value = "json,html,csv,har"
-    )]
-    format: Vec<Format>,
+    #[command(flatten)]
+    output: OutputArgs,
     /// Replace Chromium by a fresh one after this many visits.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
     restart_after: u32,
@@ -290,8 +288,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Report(args) => {
             let rules = load_rules(&rules_dir)?;
-            let formats = distinct(&args.format);
-            let report = scan::rerender(&args.dir, &rules, args.reassess, &formats, &args.lang)?;
+            let formats = distinct(&args.output.format);
+            let report = scan::rerender(
+                &args.dir,
+                &rules,
+                args.reassess,
+                &formats,
+                &args.output.lang,
+            )?;
             finish(report, &args.dir)
         }
         Command::Demo(args) => {
@@ -407,7 +411,7 @@ fn scan_config(
     if modes.is_empty() {
         anyhow::bail!("--consent: give at least one mode (none, reject, accept)");
     }
-    let formats = distinct(&common.format);
+    let formats = distinct(&common.output.format);
     Ok(ScanConfig {
         sites,
         out_dir,
@@ -429,7 +433,7 @@ fn scan_config(
         },
         command_line: command_line(),
         formats,
-        lang: common.lang.clone(),
+        lang: common.output.lang.clone(),
         site_budget: Duration::from_secs(common.site_budget),
     })
 }
