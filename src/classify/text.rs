@@ -5,6 +5,11 @@
 //! pages a second on one core (a full html5ever parse alone costs more than that budget), and it needs only
 //! text by region, never a tree. Malformed HTML degrades to "more text", never to a panic.
 
+mod tags;
+
+use html_escape::decode_html_entities;
+use tags::{attr_in, json_ld_types, marker_of, schema_type_names, tag_end};
+
 /// The fields of one page, as plain text.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PageText {
@@ -34,22 +39,6 @@ const SKIP_ALWAYS: &[&str] = &[
 ];
 /// Regions that are boilerplate on almost every site.
 const SKIP_REGIONS: &[&str] = &["nav", "header", "footer", "aside", "form", "dialog"];
-/// Words in an id or class that mark a region as navigation, menu or banner.
-const SKIP_MARKERS: &[&str] = &[
-    "cookie",
-    "consent",
-    "gdpr",
-    "menu",
-    "navbar",
-    "navigation",
-    "megamenu",
-    "footer",
-    "header",
-    "sidebar",
-    "skip-link",
-    "topbar",
-    "banner",
-];
 /// Elements that end a text block.
 const BLOCK: &[&str] = &[
     "p",
@@ -153,7 +142,7 @@ pub fn extract(url: &str, html: &str) -> PageText {
                     .unwrap_or(bytes.len());
                 continue;
             }
-            let end = match memchr_gt(bytes, i) {
+            let end = match tag_end(bytes, i) {
                 Some(e) => e,
                 None => break,
             };
@@ -198,7 +187,8 @@ pub fn extract(url: &str, html: &str) -> PageText {
                     .unwrap_or_default()
                     .to_ascii_lowercase();
                 if (key == "description" || key == "og:description") && out.description.is_empty() {
-                    out.description = decode_entities(&attr("content").unwrap_or_default());
+                    out.description =
+                        decode_html_entities(&attr("content").unwrap_or_default()).into_owned();
                 }
             }
             if let Some(t) = attr("itemtype") {
@@ -273,7 +263,9 @@ pub fn extract(url: &str, html: &str) -> PageText {
             if !hidden.is_empty() {
                 continue;
             }
-            let text = decode_entities(raw);
+            // The whole HTML5 table, not a few entities: the German and French lexicons match umlauts and
+            // accents that pages often write as `&auml;` or `&eacute;`.
+            let text = decode_html_entities(raw);
             for (_, c) in &captures {
                 let field = match c {
                     Capture::Title => &mut out.title,
@@ -306,21 +298,6 @@ pub fn extract(url: &str, html: &str) -> PageText {
         .collect::<Vec<_>>()
         .join("\n");
     out
-}
-
-fn memchr_gt(bytes: &[u8], from: usize) -> Option<usize> {
-    // Skip '>' inside quoted attribute values.
-    let mut quote: Option<u8> = None;
-    for (k, &b) in bytes.iter().enumerate().skip(from + 1) {
-        match (quote, b) {
-            (Some(q), _) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"') | (None, b'\'') => quote = Some(b),
-            (None, b'>') => return Some(k),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// Appends the words of `text` to `into`, one space between words (and before the first, when `into` does
@@ -388,149 +365,6 @@ fn push_break(main: &mut String, outside: &mut String, in_main: bool) {
     if !target.is_empty() && !target.ends_with('\n') {
         target.push('\n');
     }
-}
-
-/// `Some("breadcrumb")` or `Some("skip")` when an element's id or class marks it.
-fn marker_of(lower: &str) -> Option<String> {
-    let names: String = ["id", "class"]
-        .iter()
-        .filter_map(|a| attr_in(lower, lower, a))
-        .collect::<Vec<_>>()
-        .join(" ");
-    if names.is_empty() {
-        return None;
-    }
-    if names.contains("breadcrumb") || names.contains("kruimelpad") {
-        return Some("breadcrumb".into());
-    }
-    SKIP_MARKERS
-        .iter()
-        .any(|m| {
-            names
-                .split(|c: char| !c.is_alphanumeric() && c != '-')
-                .any(|w| {
-                    w == *m || w.starts_with(&format!("{m}-")) || w.ends_with(&format!("-{m}"))
-                })
-        })
-        .then(|| "skip".into())
-}
-
-/// The value of an attribute in a tag's attribute text; `lower` is that text lower-cased, made once per tag.
-fn attr_in(attrs: &str, lower: &str, name: &str) -> Option<String> {
-    if !lower.contains(name) {
-        return None;
-    }
-    let mut from = 0;
-    while let Some(pos) = lower[from..].find(name) {
-        let at = from + pos;
-        from = at + name.len();
-        let before_ok = at == 0 || lower.as_bytes()[at - 1].is_ascii_whitespace();
-        let rest = lower[from..].trim_start();
-        if !before_ok || !rest.starts_with('=') {
-            continue;
-        }
-        let value_start = attrs.len() - rest.len() + 1;
-        let value = attrs[value_start..].trim_start();
-        let (quote, body) = match value.chars().next() {
-            Some(q @ ('"' | '\'')) => (Some(q), &value[1..]),
-            _ => (None, value),
-        };
-        let end = match quote {
-            Some(q) => body.find(q).unwrap_or(body.len()),
-            None => body
-                .find(|c: char| c.is_whitespace() || c == '>')
-                .unwrap_or(body.len()),
-        };
-        return Some(body[..end].to_string());
-    }
-    None
-}
-
-fn schema_type_names(itemtype: &str) -> Vec<String> {
-    itemtype
-        .split_whitespace()
-        .filter_map(|t| t.rsplit('/').next())
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-fn json_ld_types(raw: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
-        match v {
-            serde_json::Value::Object(map) => {
-                match map.get("@type") {
-                    Some(serde_json::Value::String(t)) => out.push(t.clone()),
-                    Some(serde_json::Value::Array(ts)) => {
-                        out.extend(ts.iter().filter_map(|t| t.as_str().map(str::to_string)))
-                    }
-                    _ => {}
-                }
-                for child in map.values() {
-                    walk(child, out);
-                }
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
-            _ => {}
-        }
-    }
-    if let Ok(v) = serde_json::from_str::<serde_json::Value>(raw.trim()) {
-        walk(&v, &mut out);
-    }
-    out
-}
-
-/// Decodes the entities pages actually use; unknown ones stay as they are.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..semi];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" | "#39" => Some('\''),
-            "nbsp" => Some(' '),
-            "eacute" => Some('é'),
-            "euml" => Some('ë'),
-            "iuml" => Some('ï'),
-            "ouml" => Some('ö'),
-            "uuml" => Some('ü'),
-            "egrave" => Some('è'),
-            "agrave" => Some('à'),
-            "ccedil" => Some('ç'),
-            e if e.starts_with("#x") => u32::from_str_radix(&e[2..], 16)
-                .ok()
-                .and_then(char::from_u32),
-            e if e.starts_with('#') => e[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -609,6 +443,23 @@ mod tests {
             }
             assert_eq!(ours, expected, "{text:?}");
         }
+    }
+
+    #[test]
+    fn named_and_numeric_entities_decode_and_anything_else_stays() {
+        let t = extract(
+            "https://www.praxis.de/",
+            "<head><title>Praxis M&uuml;nchen</title>\
+             <meta name=\"description\" content=\"Stra&szlig;e &amp; d&eacute;pression\"></head>\
+             <main><p>&#228; &#xE4; &#Xe4; St&Ouml;rung &copy; &nbsp;x</p>\
+             <p>AT&T, a & b, &foo; and &amp without a semicolon</p></main>",
+        );
+        assert_eq!(t.title, "Praxis München");
+        assert_eq!(t.description, "Straße & dépression");
+        assert_eq!(
+            t.body,
+            "ä ä ä StÖrung © x\nAT&T, a & b, &foo; and &amp without a semicolon"
+        );
     }
 
     #[test]
