@@ -15,6 +15,8 @@ pub mod har;
 pub mod html;
 pub mod summary;
 mod tables;
+#[cfg(test)]
+mod test_report;
 
 pub use tables::write_csv;
 

@@ -358,4 +358,105 @@ mod tests {
         assert_eq!(cell("-3.5"), "-3.5");
         assert_eq!(cell("Vergoeding IVF"), "Vergoeding IVF");
     }
+
+    /// Compares a file record by record, each ended by CRLF as the writer ends them.
+    fn check(bytes: std::io::Result<Vec<u8>>, expected: &[&str]) {
+        let text = String::from_utf8(bytes.unwrap()).expect("CSV is UTF-8");
+        let body = text.strip_suffix("\r\n").expect("the last record is ended");
+        assert_eq!(body.split("\r\n").collect::<Vec<_>>(), expected);
+    }
+
+    fn sample() -> Report {
+        super::super::test_report::sample()
+    }
+
+    #[test]
+    fn findings_csv_is_unchanged() {
+        check(
+            findings(&sample(), "nl"),
+            &[
+                r#"site,site_url,finding,severity,needs_review,vendor,rule,title,pages,first_page,modes,legal_basis,explanation"#,
+                concat!(
+                    r#""Zorg <script>alert(""pwned"")</script>",https://zorg.example/,F10,critical,no,meta,meta-pixel,Titel F10,1,"https://zorg.example/ivf?q=<script>alert(""pwned"")</script>",none reject,AVG art. 9; Tw art. 11.7a,"Uitleg, met ""aanhalingstekens"""#,
+                    "\n",
+                    r#"en een tweede regel""#
+                ),
+                r#""Zorg <script>alert(""pwned"")</script>",https://zorg.example/,F01,critical,no,meta,meta-pixel,Titel F01,1,"https://zorg.example/ivf?q=<script>alert(""pwned"")</script>",none reject,AVG art. 9; Tw art. 11.7a,Uitleg F01"#,
+                r#""Zorg <script>alert(""pwned"")</script>",https://zorg.example/,F03,high,yes,meta,meta-pixel,Titel F03,1,"https://zorg.example/ivf?q=<script>alert(""pwned"")</script>",none reject,AVG art. 9; Tw art. 11.7a,Uitleg F03"#,
+                r#""Zorg <script>alert(""pwned"")</script>",https://zorg.example/,F07,medium,no,meta,meta-pixel,Titel F07,1,"https://zorg.example/ivf?q=<script>alert(""pwned"")</script>",none reject,AVG art. 9; Tw art. 11.7a,Uitleg F07"#,
+            ],
+        );
+    }
+
+    #[test]
+    fn pages_csv_is_unchanged() {
+        check(
+            pages(&sample()),
+            &[
+                r#"site,mode,url,final_url,status,error,title,medical,medical_score,language,search_term,tracker_vendors,requests,started_at,duration_ms,screenshot"#,
+                r#""Zorg <script>alert(""pwned"")</script>",none,"https://zorg.example/ivf?q=<script>alert(""pwned"")</script>","https://zorg.example/ivf?q=<script>alert(""pwned"")</script>#top",200,,"IVF, ""vergoeding"" <script>alert(""pwned"")</script>",yes,3.5,nl,,meta,17,2025-01-02T03:04:05Z,1234,evidence/missing.png"#,
+                r#""Zorg <script>alert(""pwned"")</script>",reject,https://zorg.example/contact,,,"'-1 timed out <script>alert(""pwned"")</script>",,,,,,,0,2025-01-02T03:05:00Z,0,"#,
+            ],
+        );
+    }
+
+    #[test]
+    fn trackers_csv_is_unchanged() {
+        check(
+            trackers(&sample()),
+            &[
+                r#"site,mode,page,page_medical,vendor,company,rule,category,third_party,phase,method,url,status,received_page_url,received_title,received_event,received_custom,received_identifiers,received_hashed_user_data,health_terms"#,
+                r#""Zorg <script>alert(""pwned"")</script>",none,"https://zorg.example/ivf?q=<script>alert(""pwned"")</script>",yes,meta,Meta Platforms,meta-pixel,advertising,yes,before_choice,GET,"https://www.facebook.com/tr?id=1&dl=https://zorg.example/ivf?q=<script>alert(""pwned"")</script>",200,"https://zorg.example/ivf?q=<script>alert(""pwned"")</script>","'=IVF-behandeling <script>alert(""pwned"")</script>",PageView,"content_name=IVF, ""vergoeding""",fbp=fb.1.123,,ivf fertiliteit"#,
+            ],
+        );
+    }
+
+    #[test]
+    fn services_csv_is_unchanged() {
+        check(
+            services(&sample()),
+            &[
+                r#"site,mode,page,vendor,company,rule,purpose,third_party,phase,method,url,status"#,
+                r#""Zorg <script>alert(""pwned"")</script>",none,"https://zorg.example/ivf?q=<script>alert(""pwned"")</script>",jsdelivr,jsDelivr,jsdelivr-cdn,cdn,yes,after_choice,GET,https://cdn.jsdelivr.net/npm/x.js,200"#,
+            ],
+        );
+    }
+
+    #[test]
+    fn cookies_csv_is_unchanged() {
+        check(
+            cookies(&sample()),
+            &[
+                r#"site,mode,page,domain,name,party,vendor,purpose,http_only,secure,same_site,expires,phase"#,
+                r#""Zorg <script>alert(""pwned"")</script>",none,"https://zorg.example/ivf?q=<script>alert(""pwned"")</script>",.facebook.com,"_fbp<script>alert(""pwned"")</script>",third-party,meta,advertising,no,yes,None,2026-01-01T00:00:00Z,before_choice"#,
+                r#""Zorg <script>alert(""pwned"")</script>",none,"https://zorg.example/ivf?q=<script>alert(""pwned"")</script>",zorg.example,session,first-party,,,yes,yes,,session,before_choice"#,
+            ],
+        );
+    }
+
+    #[test]
+    fn an_empty_report_still_has_every_header_row() {
+        let mut report = sample();
+        report.sites.clear();
+        let headers = [
+            (findings(&report, "en"), "site,site_url,finding,"),
+            (pages(&report), "site,mode,url,final_url,"),
+            (trackers(&report), "site,mode,page,page_medical,"),
+            (services(&report), "site,mode,page,vendor,"),
+            (cookies(&report), "site,mode,page,domain,"),
+        ];
+        for (bytes, start) in headers {
+            let text = String::from_utf8(bytes.unwrap()).unwrap();
+            assert!(text.starts_with(start), "{text}");
+            assert_eq!(text.matches("\r\n").count(), 1, "{text}");
+            assert!(text.ends_with("\r\n"));
+        }
+    }
+
+    #[test]
+    fn findings_csv_speaks_the_report_language() {
+        let text = String::from_utf8(findings(&sample(), "en").unwrap()).unwrap();
+        assert!(text.contains(",Title F01,") && text.contains(",Explanation F01\r\n"));
+        assert!(!text.contains("Titel") && !text.contains("Uitleg"));
+    }
 }
