@@ -1,12 +1,21 @@
 //! The report as CSV files for spreadsheets: `findings.csv`, `pages.csv`, `trackers.csv`, `services.csv`
 //! (third parties that do not track by the rules), `cookies.csv` (UTF-8, a header row, one row per item, RFC 4180 quoting by the `csv` crate).
+//!
+//! Each file's columns are the fields of one row struct, so a column's name and its value stand together
+//! and cannot drift apart; trackers.csv, services.csv and cookies.csv open with the same [`Place`].
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io;
 use std::path::{Path, PathBuf};
 
-use super::Report;
+use serde::Serialize;
+
+use super::{PageReport, Report, SiteReport};
+use crate::detect::{Tracker, TrackerRequest};
 
 /// Writes the five CSV files into `dir` and returns their paths.
-pub fn write_csv(report: &Report, dir: &Path, lang: &str) -> std::io::Result<Vec<PathBuf>> {
+pub fn write_csv(report: &Report, dir: &Path, lang: &str) -> io::Result<Vec<PathBuf>> {
     let files = [
         ("findings.csv", findings(report, lang)?),
         ("pages.csv", pages(report)?),
@@ -26,61 +35,128 @@ pub fn write_csv(report: &Report, dir: &Path, lang: &str) -> std::io::Result<Vec
 /// A cell as written: text a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab or carriage
 /// return first; a site controls most of what lands here) gets a leading `'`, so opening the file never
 /// runs a site's formula. Numbers stay numbers.
-fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+fn cell(value: &str) -> Cow<'_, str> {
     let risky = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
     if risky && value.parse::<f64>().is_err() {
-        std::borrow::Cow::Owned(format!("'{value}"))
+        Cow::Owned(format!("'{value}"))
     } else {
-        std::borrow::Cow::Borrowed(value)
+        Cow::Borrowed(value)
     }
 }
 
-/// Writes one row, every cell through [`cell`].
-fn row<'a>(
-    w: &mut csv::Writer<Vec<u8>>,
-    cells: impl IntoIterator<Item = &'a str>,
-) -> std::io::Result<()> {
-    w.write_record(cells.into_iter().map(|c| cell(c).into_owned()))
-        .map_err(io)
+/// Text in a row, written through [`cell`]; every text column has this type, so none can skip it.
+#[derive(Default)]
+struct Text<'a>(Cow<'a, str>);
+
+impl Serialize for Text<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&cell(&self.0))
+    }
 }
 
-fn writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
+impl<'a> From<&'a str> for Text<'a> {
+    fn from(value: &'a str) -> Self {
+        Text(Cow::Borrowed(value))
+    }
+}
+
+impl<'a> From<&'a String> for Text<'a> {
+    fn from(value: &'a String) -> Self {
+        Text(Cow::Borrowed(value))
+    }
+}
+
+impl From<String> for Text<'_> {
+    fn from(value: String) -> Self {
+        Text(Cow::Owned(value))
+    }
+}
+
+/// Absent is an empty cell.
+impl<'a> From<Option<&'a str>> for Text<'a> {
+    fn from(value: Option<&'a str>) -> Self {
+        value.unwrap_or("").into()
+    }
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value { "yes" } else { "no" }
+}
+
+/// One file: the header row named by `R`'s fields, then a row per item.
+fn table<R: Serialize + Default>(rows: impl IntoIterator<Item = R>) -> io::Result<Vec<u8>> {
+    let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new())
+        .from_writer(Vec::new());
+    let mut empty = true;
+    for row in rows {
+        w.serialize(row).map_err(io::Error::other)?;
+        empty = false;
+    }
+    // The `csv` crate names the columns only when it writes the first row, and a file without rows must
+    // still say what its columns are: a blank row is written for its header and cut off again.
+    if empty {
+        w.serialize(R::default()).map_err(io::Error::other)?;
+    }
+    let mut bytes = w
+        .into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    if empty {
+        let header_end = bytes.windows(2).position(|p| p == b"\r\n");
+        bytes.truncate(header_end.map_or(bytes.len(), |i| i + 2));
+    }
+    Ok(bytes)
 }
 
-fn finish(w: csv::Writer<Vec<u8>>) -> std::io::Result<Vec<u8>> {
-    w.into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))
+/// Every visit with its site, in report order.
+fn visits(report: &Report) -> impl Iterator<Item = (&SiteReport, &PageReport)> {
+    report
+        .sites
+        .iter()
+        .flat_map(|site| site.pages.iter().map(move |page| (site, page)))
 }
 
-fn io(e: csv::Error) -> std::io::Error {
-    std::io::Error::other(e)
+/// A request with the visit, and the vendor entry, it belongs to.
+type Sent<'a> = (
+    &'a SiteReport,
+    &'a PageReport,
+    &'a Tracker,
+    &'a TrackerRequest,
+);
+
+/// Every request to the vendors `list` picks from a visit (its trackers or its services).
+fn requests<'a>(
+    report: &'a Report,
+    list: fn(&'a PageReport) -> &'a [Tracker],
+) -> impl Iterator<Item = Sent<'a>> {
+    visits(report).flat_map(move |(site, page)| {
+        list(page)
+            .iter()
+            .flat_map(move |t| t.requests.iter().map(move |r| (site, page, t, r)))
+    })
 }
 
-fn findings(report: &Report, lang: &str) -> std::io::Result<Vec<u8>> {
-    let mut w = writer();
-    row(
-        &mut w,
-        [
-            "site",
-            "site_url",
-            "finding",
-            "severity",
-            "needs_review",
-            "vendor",
-            "rule",
-            "title",
-            "pages",
-            "first_page",
-            "modes",
-            "legal_basis",
-            "explanation",
-        ],
-    )?;
-    for site in &report.sites {
-        for f in &site.findings {
+/// findings.csv: one row per finding, its occurrences counted (all of them are in report.json).
+#[derive(Serialize, Default)]
+struct FindingRow<'a> {
+    site: Text<'a>,
+    site_url: Text<'a>,
+    finding: Text<'a>,
+    severity: Text<'a>,
+    needs_review: &'static str,
+    vendor: Text<'a>,
+    rule: Text<'a>,
+    title: Text<'a>,
+    pages: usize,
+    first_page: Text<'a>,
+    modes: Text<'a>,
+    legal_basis: Text<'a>,
+    explanation: Text<'a>,
+}
+
+fn findings(report: &Report, lang: &str) -> io::Result<Vec<u8>> {
+    let rows = report.sites.iter().flat_map(|site| {
+        site.findings.iter().map(move |f| {
             let mut pages: Vec<&str> = f.occurrences.iter().map(|o| o.page.as_str()).collect();
             pages.dedup();
             let mut modes: Vec<&str> = f.occurrences.iter().map(|o| o.mode.as_str()).collect();
@@ -91,256 +167,226 @@ fn findings(report: &Report, lang: &str) -> std::io::Result<Vec<u8>> {
             } else {
                 (&f.title.nl, &f.explanation.nl)
             };
-            row(
-                &mut w,
-                [
-                    site.name.as_str(),
-                    site.url.as_str(),
-                    f.id.as_str(),
-                    f.severity.as_str(),
-                    if f.needs_review { "yes" } else { "no" },
-                    f.vendor.as_deref().unwrap_or(""),
-                    f.rule.as_deref().unwrap_or(""),
-                    title,
-                    &pages.len().to_string(),
-                    pages.first().copied().unwrap_or(""),
-                    &modes.join(" "),
-                    &f.legal_basis.join("; "),
-                    explanation,
-                ],
-            )?;
-        }
-    }
-    finish(w)
+            FindingRow {
+                site: (&site.name).into(),
+                site_url: (&site.url).into(),
+                finding: (&f.id).into(),
+                severity: (&f.severity).into(),
+                needs_review: yes_no(f.needs_review),
+                vendor: f.vendor.as_deref().into(),
+                rule: f.rule.as_deref().into(),
+                title: title.into(),
+                pages: pages.len(),
+                first_page: pages.first().copied().into(),
+                modes: modes.join(" ").into(),
+                legal_basis: f.legal_basis.join("; ").into(),
+                explanation: explanation.into(),
+            }
+        })
+    });
+    table(rows)
 }
 
-fn pages(report: &Report) -> std::io::Result<Vec<u8>> {
-    let mut w = writer();
-    row(
-        &mut w,
-        [
-            "site",
-            "mode",
-            "url",
-            "final_url",
-            "status",
-            "error",
-            "title",
-            "medical",
-            "medical_score",
-            "language",
-            "search_term",
-            "tracker_vendors",
-            "requests",
-            "started_at",
-            "duration_ms",
-            "screenshot",
-        ],
-    )?;
-    for site in &report.sites {
-        for p in &site.pages {
-            let mut vendors: Vec<&str> = p.trackers.iter().map(|t| t.vendor.as_str()).collect();
-            vendors.sort();
-            vendors.dedup();
-            let medical = p.medical.as_ref();
-            row(
-                &mut w,
-                [
-                    site.name.as_str(),
-                    p.mode.as_str(),
-                    &p.url,
-                    p.final_url.as_deref().unwrap_or(""),
-                    &p.status.map(|s| s.to_string()).unwrap_or_default(),
-                    p.error.as_deref().unwrap_or(""),
-                    p.title.as_deref().unwrap_or(""),
-                    match medical {
-                        Some(m) if m.is_medical => "yes",
-                        Some(_) => "no",
-                        None => "",
-                    },
-                    &medical.map(|m| m.score.to_string()).unwrap_or_default(),
-                    medical.map(|m| m.language.as_str()).unwrap_or(""),
-                    p.search_term.as_deref().unwrap_or(""),
-                    &vendors.join(" "),
-                    &p.requests_total.to_string(),
-                    &p.started_at,
-                    &p.duration_ms.to_string(),
-                    p.screenshot.as_deref().unwrap_or(""),
-                ],
-            )?;
-        }
-    }
-    finish(w)
+/// pages.csv: one row per visit, failed ones included.
+#[derive(Serialize, Default)]
+struct PageRow<'a> {
+    site: Text<'a>,
+    mode: &'static str,
+    url: Text<'a>,
+    final_url: Text<'a>,
+    status: Option<u16>,
+    error: Text<'a>,
+    title: Text<'a>,
+    medical: &'static str,
+    medical_score: Text<'a>,
+    language: Text<'a>,
+    search_term: Text<'a>,
+    tracker_vendors: Text<'a>,
+    requests: usize,
+    started_at: Text<'a>,
+    duration_ms: u64,
+    screenshot: Text<'a>,
 }
 
-fn joined(map: &std::collections::BTreeMap<String, String>) -> String {
+fn pages(report: &Report) -> io::Result<Vec<u8>> {
+    let rows = visits(report).map(|(site, p)| {
+        let mut vendors: Vec<&str> = p.trackers.iter().map(|t| t.vendor.as_str()).collect();
+        vendors.sort();
+        vendors.dedup();
+        let medical = p.medical.as_ref();
+        PageRow {
+            site: (&site.name).into(),
+            mode: p.mode.as_str(),
+            url: (&p.url).into(),
+            final_url: p.final_url.as_deref().into(),
+            status: p.status,
+            error: p.error.as_deref().into(),
+            title: p.title.as_deref().into(),
+            // Not classified (a failed visit) is neither.
+            medical: medical.map_or("", |m| yes_no(m.is_medical)),
+            // Rust's own float printing (`2`), as the file always had, not the `csv` crate's (`2.0`).
+            medical_score: medical
+                .map(|m| m.score.to_string())
+                .unwrap_or_default()
+                .into(),
+            language: medical.map(|m| m.language.as_str()).into(),
+            search_term: p.search_term.as_deref().into(),
+            tracker_vendors: vendors.join(" ").into(),
+            requests: p.requests_total,
+            started_at: (&p.started_at).into(),
+            duration_ms: p.duration_ms,
+            screenshot: p.screenshot.as_deref().into(),
+        }
+    });
+    table(rows)
+}
+
+/// Where a row was seen; trackers.csv, services.csv and cookies.csv open with these columns. The
+/// `csv` crate names the columns of a tuple of structs in order, so a row is `(Place, rest)`.
+#[derive(Serialize, Default)]
+struct Place<'a> {
+    site: Text<'a>,
+    mode: &'static str,
+    page: Text<'a>,
+}
+
+impl<'a> Place<'a> {
+    fn of(site: &'a SiteReport, page: &'a PageReport) -> Self {
+        Place {
+            site: (&site.name).into(),
+            mode: page.mode.as_str(),
+            page: (&page.url).into(),
+        }
+    }
+}
+
+fn joined(map: &BTreeMap<String, String>) -> String {
     map.iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join("; ")
 }
 
-fn trackers(report: &Report) -> std::io::Result<Vec<u8>> {
-    let mut w = writer();
-    row(
-        &mut w,
-        [
-            "site",
-            "mode",
-            "page",
-            "page_medical",
-            "vendor",
-            "company",
-            "rule",
-            "category",
-            "third_party",
-            "phase",
-            "method",
-            "url",
-            "status",
-            "received_page_url",
-            "received_title",
-            "received_event",
-            "received_custom",
-            "received_identifiers",
-            "received_hashed_user_data",
-            "health_terms",
-        ],
-    )?;
-    for site in &report.sites {
-        for p in &site.pages {
-            let medical = p.medical.as_ref().is_some_and(|m| m.is_medical);
-            for t in &p.trackers {
-                for r in &t.requests {
-                    let received = &r.received;
-                    row(
-                        &mut w,
-                        [
-                            site.name.as_str(),
-                            p.mode.as_str(),
-                            &p.url,
-                            if medical { "yes" } else { "no" },
-                            &t.vendor,
-                            &t.company,
-                            &t.rule,
-                            &t.category,
-                            if t.third_party { "yes" } else { "no" },
-                            r.phase.as_str(),
-                            &r.method,
-                            &r.url,
-                            &r.status.map(|s| s.to_string()).unwrap_or_default(),
-                            received.page_url.as_deref().unwrap_or(""),
-                            received.title.as_deref().unwrap_or(""),
-                            received.event.as_deref().unwrap_or(""),
-                            &joined(&received.custom),
-                            &joined(&received.identifiers),
-                            &joined(&received.hashed_user_data),
-                            &r.health_terms.join(" "),
-                        ],
-                    )?;
-                }
-            }
-        }
-    }
-    finish(w)
+/// trackers.csv: one row per request to a tracker, with what the vendor received.
+#[derive(Serialize, Default)]
+struct TrackerRow<'a> {
+    page_medical: &'static str,
+    vendor: Text<'a>,
+    company: Text<'a>,
+    rule: Text<'a>,
+    category: Text<'a>,
+    third_party: &'static str,
+    phase: &'static str,
+    method: Text<'a>,
+    url: Text<'a>,
+    status: Option<u16>,
+    received_page_url: Text<'a>,
+    received_title: Text<'a>,
+    received_event: Text<'a>,
+    received_custom: Text<'a>,
+    received_identifiers: Text<'a>,
+    received_hashed_user_data: Text<'a>,
+    health_terms: Text<'a>,
 }
 
-fn services(report: &Report) -> std::io::Result<Vec<u8>> {
-    let mut w = writer();
-    row(
-        &mut w,
-        [
-            "site",
-            "mode",
-            "page",
-            "vendor",
-            "company",
-            "rule",
-            "purpose",
-            "third_party",
-            "phase",
-            "method",
-            "url",
-            "status",
-        ],
-    )?;
-    for site in &report.sites {
-        for p in &site.pages {
-            for t in &p.services {
-                for r in &t.requests {
-                    row(
-                        &mut w,
-                        [
-                            site.name.as_str(),
-                            p.mode.as_str(),
-                            &p.url,
-                            &t.vendor,
-                            &t.company,
-                            &t.rule,
-                            &t.category,
-                            if t.third_party { "yes" } else { "no" },
-                            r.phase.as_str(),
-                            &r.method,
-                            &r.url,
-                            &r.status.map(|s| s.to_string()).unwrap_or_default(),
-                        ],
-                    )?;
-                }
-            }
-        }
-    }
-    finish(w)
+fn trackers(report: &Report) -> io::Result<Vec<u8>> {
+    let rows = requests(report, |p| &p.trackers).map(|(site, p, t, r)| {
+        let received = &r.received;
+        let row = TrackerRow {
+            page_medical: yes_no(p.medical.as_ref().is_some_and(|m| m.is_medical)),
+            vendor: (&t.vendor).into(),
+            company: (&t.company).into(),
+            rule: (&t.rule).into(),
+            category: (&t.category).into(),
+            third_party: yes_no(t.third_party),
+            phase: r.phase.as_str(),
+            method: (&r.method).into(),
+            url: (&r.url).into(),
+            status: r.status,
+            received_page_url: received.page_url.as_deref().into(),
+            received_title: received.title.as_deref().into(),
+            received_event: received.event.as_deref().into(),
+            received_custom: joined(&received.custom).into(),
+            received_identifiers: joined(&received.identifiers).into(),
+            received_hashed_user_data: joined(&received.hashed_user_data).into(),
+            health_terms: r.health_terms.join(" ").into(),
+        };
+        (Place::of(site, p), row)
+    });
+    table(rows)
 }
 
-fn cookies(report: &Report) -> std::io::Result<Vec<u8>> {
-    let mut w = writer();
-    row(
-        &mut w,
-        [
-            "site",
-            "mode",
-            "page",
-            "domain",
-            "name",
-            "party",
-            "vendor",
-            "purpose",
-            "http_only",
-            "secure",
-            "same_site",
-            "expires",
-            "phase",
-        ],
-    )?;
-    for site in &report.sites {
-        for p in &site.pages {
-            for c in &p.cookies {
-                row(
-                    &mut w,
-                    [
-                        site.name.as_str(),
-                        p.mode.as_str(),
-                        &p.url,
-                        &c.domain,
-                        &c.name,
-                        if c.third_party {
-                            "third-party"
-                        } else {
-                            "first-party"
-                        },
-                        c.vendor.as_deref().unwrap_or(""),
-                        c.purpose.as_deref().unwrap_or(""),
-                        if c.http_only { "yes" } else { "no" },
-                        if c.secure { "yes" } else { "no" },
-                        c.same_site.as_deref().unwrap_or(""),
-                        c.expires.as_deref().unwrap_or("session"),
-                        c.phase.as_str(),
-                    ],
-                )?;
-            }
-        }
-    }
-    finish(w)
+/// services.csv: one row per request to a third-party service that does not track by the rules. Not
+/// [`TrackerRow`]: its columns differ (no `page_medical`, nothing received, `purpose` for `category`).
+#[derive(Serialize, Default)]
+struct ServiceRow<'a> {
+    vendor: Text<'a>,
+    company: Text<'a>,
+    rule: Text<'a>,
+    purpose: Text<'a>,
+    third_party: &'static str,
+    phase: &'static str,
+    method: Text<'a>,
+    url: Text<'a>,
+    status: Option<u16>,
+}
+
+fn services(report: &Report) -> io::Result<Vec<u8>> {
+    let rows = requests(report, |p| &p.services).map(|(site, p, t, r)| {
+        let row = ServiceRow {
+            vendor: (&t.vendor).into(),
+            company: (&t.company).into(),
+            rule: (&t.rule).into(),
+            purpose: (&t.category).into(),
+            third_party: yes_no(t.third_party),
+            phase: r.phase.as_str(),
+            method: (&r.method).into(),
+            url: (&r.url).into(),
+            status: r.status,
+        };
+        (Place::of(site, p), row)
+    });
+    table(rows)
+}
+
+/// cookies.csv: one row per cookie in the jar at the end of each visit.
+#[derive(Serialize, Default)]
+struct CookieRow<'a> {
+    domain: Text<'a>,
+    name: Text<'a>,
+    party: &'static str,
+    vendor: Text<'a>,
+    purpose: Text<'a>,
+    http_only: &'static str,
+    secure: &'static str,
+    same_site: Text<'a>,
+    expires: Text<'a>,
+    phase: &'static str,
+}
+
+fn cookies(report: &Report) -> io::Result<Vec<u8>> {
+    let rows = visits(report).flat_map(|(site, p)| {
+        p.cookies.iter().map(move |c| {
+            let row = CookieRow {
+                domain: (&c.domain).into(),
+                name: (&c.name).into(),
+                party: if c.third_party {
+                    "third-party"
+                } else {
+                    "first-party"
+                },
+                vendor: c.vendor.as_deref().into(),
+                purpose: c.purpose.as_deref().into(),
+                http_only: yes_no(c.http_only),
+                secure: yes_no(c.secure),
+                same_site: c.same_site.as_deref().into(),
+                expires: c.expires.as_deref().unwrap_or("session").into(),
+                phase: c.phase.as_str(),
+            };
+            (Place::of(site, p), row)
+        })
+    });
+    table(rows)
 }
 
 #[cfg(test)]
