@@ -645,4 +645,52 @@ mod tests {
         let joined: String = pieces.iter().map(|p| p.text.as_str()).collect();
         assert_eq!(joined, "https://x.nl/vergoedingen/IVF-behandeling/");
     }
+
+    fn render_sample(lang: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        render(&super::super::test_report::sample(), dir.path(), lang).unwrap()
+    }
+
+    #[test]
+    fn everything_a_site_controls_comes_out_as_text() {
+        let html = render_sample("en");
+        assert_eq!(html.matches("<script").count(), 1, "only the report's own");
+        assert!(!html.contains(super::super::test_report::SCRIPT));
+        let text = "&lt;script&gt;alert(&quot;pwned&quot;)&lt;&#x2f;script&gt;";
+        for (what, shown) in [
+            ("site name", format!("<h2>Zorg {text}</h2>")),
+            ("page URL", format!("ivf?q={text}</td>")),
+            (
+                "page title the vendor received",
+                format!("-behandeling {text}</td>"),
+            ),
+            ("request body", format!("dl={text}</code>")),
+            ("cookie name", format!("<td class=\"mono\">_fbp{text}</td>")),
+            ("finding cookie", format!(".shop.example {text}</code>")),
+            ("banner control", format!("<div>banner button {text}</div>")),
+            (
+                "banner recognition",
+                format!("Recognised by: text {text}</p>"),
+            ),
+            (
+                "prompt set aside",
+                format!("(set aside): newsletter {text}</p>"),
+            ),
+            ("visit error", format!("<td>-1 timed out {text}</td>")),
+        ] {
+            assert!(html.contains(&shown), "{what} is not shown as text");
+        }
+    }
+
+    #[test]
+    fn severity_columns_count_findings_by_severity() {
+        let report = super::super::test_report::sample();
+        let view = site_view(0, &report.sites[0], Path::new("."), "en");
+        let counts = [view.critical, view.high, view.medium, view.low];
+        assert_eq!(counts, [2, 1, 1, 0]);
+        let html = render_sample("en");
+        let row = ["2", "1", "1", "0"].map(|n| format!("<td class=\"num\">{n}</td>"));
+        assert!(html.contains(&row.concat()), "the sector table row");
+        assert!(html.contains("Critical: 2 · High: 1 · Medium: 1"));
+    }
 }
