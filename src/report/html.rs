@@ -27,7 +27,7 @@ pub fn render(report: &Report, dir: &Path, lang: &str) -> Result<String, String>
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     env.add_template("report.html", TEMPLATE)
         .map_err(|e| format!("the report template is broken: {e}"))?;
-    let nonce = hex::encode(rand_bytes());
+    let nonce = nonce()?;
     let sites: Vec<SiteView> = report
         .sites
         .iter()
@@ -77,19 +77,13 @@ fn serde_value<T: Serialize>(value: &T) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(value))
 }
 
-/// A fresh nonce for the report's own script, so a script a site smuggled in has none.
-fn rand_bytes() -> [u8; 16] {
-    use sha2::Digest;
-    let seed = format!(
-        "{:?}{}{:?}",
-        std::time::SystemTime::now(),
-        std::process::id(),
-        std::thread::current().id()
-    );
-    let digest = sha2::Sha256::digest(seed.as_bytes());
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&digest[..16]);
-    out
+/// A fresh nonce for the report's own script, from the operating system's random source: a script a
+/// site smuggled into the page cannot know or guess it, as it could a hash of the time and process id.
+fn nonce() -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| format!("no random source for the report's script nonce: {e}"))?;
+    Ok(hex::encode(bytes))
 }
 
 #[derive(Serialize)]
@@ -692,5 +686,27 @@ mod tests {
         let row = ["2", "1", "1", "0"].map(|n| format!("<td class=\"num\">{n}</td>"));
         assert!(html.contains(&row.concat()), "the sector table row");
         assert!(html.contains("Critical: 2 · High: 1 · Medium: 1"));
+    }
+
+    /// The nonces of the page: the one its Content Security Policy allows, then those on its tags.
+    fn nonces(html: &str) -> (String, Vec<String>) {
+        let policy = html.split("'nonce-").nth(1).unwrap();
+        let allowed = policy[..policy.find('\'').unwrap()].to_string();
+        let on_tags = html
+            .split(" nonce=\"")
+            .skip(1)
+            .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+            .collect();
+        (allowed, on_tags)
+    }
+
+    #[test]
+    fn each_render_has_its_own_nonce_and_the_policy_names_it() {
+        let (first, on_tags) = nonces(&render_sample("nl"));
+        assert_eq!(first.len(), 32, "16 random bytes in hex");
+        assert!(!on_tags.is_empty());
+        assert!(on_tags.iter().all(|n| *n == first), "{first} vs {on_tags:?}");
+        let (second, _) = nonces(&render_sample("nl"));
+        assert_ne!(first, second);
     }
 }
