@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::html::labels::in_lang;
 use super::{PageReport, Report, SiteReport};
 use crate::detect::{Tracker, TrackerRequest};
 
@@ -162,11 +163,6 @@ fn findings(report: &Report, lang: &str) -> io::Result<Vec<u8>> {
             let mut modes: Vec<&str> = f.occurrences.iter().map(|o| o.mode.as_str()).collect();
             modes.sort();
             modes.dedup();
-            let (title, explanation) = if lang == "en" {
-                (&f.title.en, &f.explanation.en)
-            } else {
-                (&f.title.nl, &f.explanation.nl)
-            };
             FindingRow {
                 site: (&site.name).into(),
                 site_url: (&site.url).into(),
@@ -175,12 +171,12 @@ fn findings(report: &Report, lang: &str) -> io::Result<Vec<u8>> {
                 needs_review: yes_no(f.needs_review),
                 vendor: f.vendor.as_deref().into(),
                 rule: f.rule.as_deref().into(),
-                title: title.into(),
+                title: in_lang(&f.title, lang).into(),
                 pages: pages.len(),
                 first_page: pages.first().copied().into(),
                 modes: modes.join(" ").into(),
                 legal_basis: f.legal_basis.join("; ").into(),
-                explanation: explanation.into(),
+                explanation: in_lang(&f.explanation, lang).into(),
             }
         })
     });
