@@ -167,7 +167,7 @@ fn findings(report: &Report, lang: &str) -> io::Result<Vec<u8>> {
                 site: (&site.name).into(),
                 site_url: (&site.url).into(),
                 finding: (&f.id).into(),
-                severity: (&f.severity).into(),
+                severity: f.severity.as_str().into(),
                 needs_review: yes_no(f.needs_review),
                 vendor: f.vendor.as_deref().into(),
                 rule: f.rule.as_deref().into(),

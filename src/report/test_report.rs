@@ -4,11 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use super::{PageReport, Report, SiteConsent, SiteReport, ToolInfo};
-use crate::assess::{Finding, FindingText, Occurrence, SiteSummary};
 use crate::classify::Classification;
 use crate::detect::{CookieFinding, Detections, Phase, Received, Tracker, TrackerRequest};
 use crate::observe::{ConsentMode, Observation};
+use crate::results::{
+    Finding, Occurrence, PageReport, Report, SiteConsent, SiteReport, SiteSummary, ToolInfo,
+};
+use crate::rules::{FindingText, Severity};
 
 /// Markup a site could put in anything it controls; it must come out of report.html as text.
 pub const SCRIPT: &str = "<script>alert(\"pwned\")</script>";
@@ -38,10 +40,10 @@ fn request(method: &str, url: &str, phase: Phase, received: Received) -> Tracker
     }
 }
 
-fn finding(id: &str, severity: &str, page: &str, line: &str) -> Finding {
+fn finding(id: &str, severity: Severity, page: &str, line: &str) -> Finding {
     Finding {
         id: id.into(),
-        severity: severity.into(),
+        severity,
         needs_review: id == "F03",
         vendor: Some("meta".into()),
         rule: Some("meta-pixel".into()),
@@ -158,10 +160,10 @@ pub fn sample() -> Report {
     );
     let line = format!("GET {pixel}");
     let mut findings = vec![
-        finding("F10", "critical", &page_url, &line),
-        finding("F01", "critical", &page_url, &line),
-        finding("F03", "high", &page_url, &line),
-        finding("F07", "medium", &page_url, &line),
+        finding("F10", Severity::Critical, &page_url, &line),
+        finding("F01", Severity::Critical, &page_url, &line),
+        finding("F03", Severity::High, &page_url, &line),
+        finding("F07", Severity::Medium, &page_url, &line),
     ];
     findings[0].explanation = text(
         "Uitleg, met \"aanhalingstekens\"\nen een tweede regel",
@@ -169,7 +171,7 @@ pub fn sample() -> Report {
     );
     let mut by_severity = BTreeMap::new();
     for f in &findings {
-        *by_severity.entry(f.severity.clone()).or_insert(0) += 1;
+        *by_severity.entry(f.severity.to_string()).or_insert(0) += 1;
     }
     let site = SiteReport {
         url: "https://zorg.example/".into(),
@@ -193,7 +195,7 @@ pub fn sample() -> Report {
         pages: vec![visit, failed],
     };
     Report {
-        schema_version: super::SCHEMA_VERSION.into(),
+        schema_version: crate::results::SCHEMA_VERSION.into(),
         tool: ToolInfo {
             name: "pixelaudit".into(),
             version: "0.1.0".into(),

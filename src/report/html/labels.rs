@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::assess::FindingText;
+use crate::rules::FindingText;
 
 const LABELS: &str = include_str!("labels.toml");
 

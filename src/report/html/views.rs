@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use super::evidence::{RequestView, embed_png, request_view};
 use super::labels::{Labels, in_lang, word};
-use crate::assess::Finding;
+use crate::results::Finding;
 use crate::results::{PageReport, SiteReport};
+use crate::rules::Severity;
 
 /// Occurrences shown per finding; the rest are counted (all are in report.json and findings.csv).
 const OCCURRENCES_SHOWN: usize = 5;
@@ -29,7 +30,7 @@ pub(super) struct SiteView {
     critical: usize,
     high: usize,
     medium: usize,
-    low: usize,
+    info: usize,
     vendors_medical: Vec<String>,
     consent_tool: Option<String>,
     /// How the tool and its banner were recognised (for the generic finder: the signals that decided).
@@ -139,10 +140,10 @@ pub(super) fn site_view(
         pages: site.pages.len(),
         failed: site.pages.iter().filter(|p| p.error.is_some()).count(),
         medical_pages: site.summary.medical_pages,
-        critical: count("critical"),
-        high: count("high"),
-        medium: count("medium"),
-        low: count("low"),
+        critical: count(Severity::Critical.as_str()),
+        high: count(Severity::High.as_str()),
+        medium: count(Severity::Medium.as_str()),
+        info: count(Severity::Info.as_str()),
         vendors_medical: site.summary.vendors_receiving_medical_pages.clone(),
         consent_tool: site.consent.tool.clone(),
         detected_by: site.consent.detected_by.clone(),
@@ -291,13 +292,18 @@ mod tests {
 
     #[test]
     fn severity_counts_come_from_the_site_summary() {
-        let report = crate::report::test_report::sample();
+        let mut report = crate::report::test_report::sample();
         let t = super::super::labels::labels("en").unwrap();
         let view = site_view(0, &report.sites[0], Path::new("."), "en", &t);
         assert_eq!(
-            [view.critical, view.high, view.medium, view.low],
+            [view.critical, view.high, view.medium, view.info],
             [2, 1, 1, 0]
         );
+        // An info finding has a column of its own (there was a "low" column no finding could land in).
+        let summary = &mut report.sites[0].summary.findings_by_severity;
+        summary.insert("info".into(), 3);
+        let view = site_view(0, &report.sites[0], Path::new("."), "en", &t);
+        assert_eq!(view.info, 3);
         assert_eq!((view.pages, view.failed, view.medical_pages), (2, 1, 1));
     }
 }
