@@ -274,6 +274,10 @@ impl ObservedRequest {
 pub struct SetCookie {
     /// URL of the response.
     pub url: String,
+    /// The browser's id of the request the response answered (a redirect chain shares one id, so the
+    /// URL tells its hops apart). Absent in scans stored before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     /// The raw header line.
     pub header: String,
     /// Why the browser refused to store it, if it did.

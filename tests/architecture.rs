@@ -102,3 +102,41 @@ fn the_checker_sees_a_back_edge() {
     let found = named_modules("use crate::report::Report; // crate::scan is fine here");
     assert_eq!(found, vec![(1, "report".to_string())]);
 }
+
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let lines = std::fs::read_to_string(f).unwrap().lines().count();
+            (lines > 600).then(|| format!("{} ({lines} lines)", f.display()))
+        })
+        .collect();
+    assert!(
+        long.is_empty(),
+        "split these by job, a module per job (docs/architecture.md): {long:?}"
+    );
+}
+
+#[test]
+fn no_function_is_allowed_too_many_arguments() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let allowed: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .contains(&["too_many", "arguments"].join("_"))
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(
+        allowed.is_empty(),
+        "group the arguments into a type instead: {allowed:?}"
+    );
+}

@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Instant;
 
 use chromiumoxide::Page;
-use futures::future::BoxFuture;
 
 use super::BrowserError;
 use super::raw::RawEvents;
@@ -33,6 +32,10 @@ pub struct VisitContext {
     pub evidence_name: String,
     /// Faults of the page (crash, script redirect loop, huge response) that end the waiting early.
     pub watchdog: Watchdog,
+    /// Longest wait for the page to settle after loading or after an action.
+    pub settle: std::time::Duration,
+    /// Network silence that counts as settled.
+    pub quiet: std::time::Duration,
 }
 
 impl VisitContext {
@@ -80,19 +83,30 @@ impl NetworkActivity {
     }
 }
 
-/// One kind of evidence, gathered during one visit.
+/// One kind of evidence, gathered during one visit. The visit calls every collector at three moments:
+/// `attach` on the blank page before it navigates (to miss nothing the page does), `act` once the page
+/// has settled and the consent banner has been handled (for collectors that act as a visitor would,
+/// such as filling in forms), and `collect` at the end, to add what it saw to the observation.
 pub trait Collector: Send {
     /// Subscribes to what it needs, before the page navigates. Most collectors only read at the end.
-    fn attach<'a>(
-        &'a mut self,
-        _visit: &'a VisitContext,
-    ) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async { Ok(()) })
+    fn attach(
+        &mut self,
+        _visit: &VisitContext,
+    ) -> impl Future<Output = Result<(), BrowserError>> + Send {
+        async { Ok(()) }
+    }
+    /// Acts on the settled page as a visitor would; most collectors only watch.
+    fn act(
+        &mut self,
+        _visit: &VisitContext,
+        _observation: &mut Observation,
+    ) -> impl Future<Output = ()> + Send {
+        async {}
     }
     /// Adds what it saw to the observation, after the page has settled.
-    fn collect<'a>(
-        &'a mut self,
-        visit: &'a VisitContext,
-        observation: &'a mut Observation,
-    ) -> BoxFuture<'a, Result<(), BrowserError>>;
+    fn collect(
+        &mut self,
+        visit: &VisitContext,
+        observation: &mut Observation,
+    ) -> impl Future<Output = Result<(), BrowserError>> + Send;
 }

@@ -18,12 +18,19 @@ use super::collector::VisitContext;
 use super::cookies::read_jar;
 use super::frames::frame_tree;
 use super::notice::{self, Candidate};
-use super::raw::RawCommand;
 use super::screenshot::save_screenshot;
+use super::script::{self, World, command};
 use super::settle_after_action;
 use crate::observe::{ConsentClick, ConsentMode, ConsentObservation, Control};
 use crate::rules::consent::{ConsentRules, ConsentTool, ControlReader, ControlRole};
 use crate::rules::{host_matches, wildcard_matches};
+use banner::{detect_tool, find_banner};
+use choice::{cookie_keys, stored_choice};
+
+#[path = "consent_banner.rs"]
+mod banner;
+#[path = "consent_choice.rs"]
+mod choice;
 
 const ENGINE: &str = include_str!("consent.js");
 /// The id the generic finder reports as its tool.
@@ -74,10 +81,6 @@ impl ConsentPlan {
     }
 }
 
-/// Where the banner's frame is: the top document, or an isolated world in an iframe.
-#[derive(Debug, Clone, Copy)]
-struct Where(Option<i64>);
-
 /// A control as the page side lists it: its place in the layer's list, the kind the tool's rule gives it.
 #[derive(Debug, Clone, Deserialize)]
 struct Listed {
@@ -92,7 +95,7 @@ struct Listed {
 struct Banner {
     /// The rule that finds its layers, or [`GENERIC`].
     engine: String,
-    place: Where,
+    place: World,
     /// For the generic finder: the candidate (`{candidate, text}`); `null` for a rule.
     spec: Value,
     text: Option<String>,
@@ -237,7 +240,7 @@ pub async fn handle(
             == Some(false);
     let top = evaluate(
         visit,
-        Where(None),
+        World(None),
         &plan.expression(
             "state",
             tool.as_ref().map_or(GENERIC, |t| &t.id),
@@ -287,7 +290,7 @@ pub async fn handle(
     if tool.as_ref().is_some_and(|t| t.state.tcf) {
         seen.tcf = evaluate(
             visit,
-            Where(None),
+            World(None),
             &plan.expression("tcf", GENERIC, &Value::Null),
         )
         .await;
@@ -309,7 +312,7 @@ async fn reopen_control(visit: &VisitContext, plan: &ConsentPlan, top: &Value) -
         .find(|(_, t)| plan.reader().is_reopen(t))?;
     let found = evaluate(
         visit,
-        Where(None),
+        World(None),
         &plan.expression(
             "describe_page_control",
             GENERIC,
@@ -318,195 +321,6 @@ async fn reopen_control(visit: &VisitContext, plan: &ConsentPlan, top: &Value) -
     )
     .await;
     control(found.as_ref())
-}
-
-/// The consent tool a page runs, by script host or path, frame URL, global or element.
-async fn detect_tool(
-    visit: &VisitContext,
-    plan: &ConsentPlan,
-) -> (Option<ConsentTool>, Option<String>) {
-    let resources = evaluate(
-        visit,
-        Where(None),
-        "[location.href, ...performance.getEntriesByType('resource').map(e => e.name)]",
-    )
-    .await
-    .and_then(|v| serde_json::from_value::<Vec<String>>(v).ok())
-    .unwrap_or_default();
-    let own_host = resources
-        .first()
-        .and_then(|u| url::Url::parse(u).ok())
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_default();
-    let frames = frame_urls(visit).await;
-    for tool in &plan.rules.tools {
-        for resource in resources.iter().skip(1) {
-            let Ok(u) = url::Url::parse(resource) else {
-                continue;
-            };
-            let host = u.host_str().unwrap_or_default();
-            if tool
-                .detect
-                .script_hosts
-                .iter()
-                .any(|h| host_matches(h, host))
-            {
-                return (Some(tool.clone()), Some(format!("script from {host}")));
-            }
-            if host == own_host
-                && tool
-                    .detect
-                    .script_paths
-                    .iter()
-                    .any(|p| wildcard_matches(p, u.path()))
-            {
-                return (Some(tool.clone()), Some(format!("script {}", u.path())));
-            }
-        }
-        if let Some(part) = &tool.first_layer.frame_url
-            && frames.iter().any(|(_, u)| u.contains(part.as_str()))
-        {
-            return (Some(tool.clone()), Some(format!("frame from {part}")));
-        }
-    }
-    let found = evaluate(
-        visit,
-        Where(None),
-        &plan.expression("detect", GENERIC, &Value::Null),
-    )
-    .await;
-    if let Some(first) = found
-        .as_ref()
-        .and_then(Value::as_array)
-        .and_then(|a| a.first())
-    {
-        let id = first
-            .get("tool")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let by = first.get("by").and_then(Value::as_str).unwrap_or_default();
-        if let Some(tool) = plan.rules.tool(id) {
-            return (Some(tool.clone()), Some(by.to_string()));
-        }
-    }
-    (None, None)
-}
-
-/// Finds the banner: the known tool's, where its rule says; when the rule yields no banner with controls
-/// there, the generic finder over the top document and every frame. Returns the banner and the prompts set
-/// aside as not consent notices.
-async fn find_banner(
-    visit: &VisitContext,
-    plan: &ConsentPlan,
-    tool: Option<&ConsentTool>,
-) -> (Option<Banner>, Vec<String>) {
-    let reader = plan.reader();
-    let mut without_controls = None;
-    if let Some(tool) = tool {
-        let place = match &tool.first_layer.frame_url {
-            Some(part) => {
-                let frame = frame_urls(visit)
-                    .await
-                    .into_iter()
-                    .find(|(_, u)| u.contains(part.as_str()));
-                match frame {
-                    Some((id, _)) => isolated_world(visit, &id).await.map(|c| Where(Some(c))),
-                    None => None,
-                }
-            }
-            None => Some(Where(None)),
-        };
-        if let Some(place) = place
-            && let Some(banner) =
-                inspect(visit, plan, &tool.id, place, Value::Null, Vec::new()).await
-        {
-            let usable = [ControlRole::Accept, ControlRole::Reject]
-                .into_iter()
-                .any(|role| pick(&banner.controls, role, reader).is_some());
-            if usable {
-                return (Some(banner), Vec::new());
-            }
-            without_controls = Some(banner);
-        }
-    }
-    let mut places = vec![Where(None)];
-    for (id, _) in frame_urls(visit).await.into_iter().skip(1) {
-        if let Some(ctx) = isolated_world(visit, &id).await {
-            places.push(Where(Some(ctx)));
-        }
-    }
-    let mut set_aside = Vec::new();
-    let mut generic: Option<(Banner, i32)> = None;
-    for place in places {
-        let listed = evaluate(
-            visit,
-            place,
-            &plan.expression("candidates", GENERIC, &Value::Null),
-        )
-        .await
-        .and_then(|v| serde_json::from_value::<Vec<Candidate>>(v).ok())
-        .unwrap_or_default();
-        let (best, aside) = notice::choose(&listed, reader);
-        set_aside.extend(aside);
-        let Some((candidate, verdict)) = best else {
-            continue;
-        };
-        if generic
-            .as_ref()
-            .is_some_and(|(_, score)| *score >= verdict.score)
-        {
-            continue;
-        }
-        let spec = serde_json::json!({ "candidate": candidate.index, "text": candidate.text });
-        if let Some(banner) =
-            inspect(visit, plan, GENERIC, place, spec, verdict.signals.clone()).await
-        {
-            generic = Some((banner, verdict.score));
-        }
-    }
-    (generic.map(|(b, _)| b).or(without_controls), set_aside)
-}
-
-/// Reads a first layer: its text, controls and pre-ticked purposes.
-async fn inspect(
-    visit: &VisitContext,
-    plan: &ConsentPlan,
-    engine: &str,
-    place: Where,
-    spec: Value,
-    signals: Vec<String>,
-) -> Option<Banner> {
-    let found = evaluate(visit, place, &plan.expression("inspect", engine, &spec)).await?;
-    if found.get("found").and_then(Value::as_bool) != Some(true) {
-        return None;
-    }
-    let controls = found
-        .get("controls")
-        .cloned()
-        .and_then(|v| serde_json::from_value::<Vec<Listed>>(v).ok())
-        .unwrap_or_default();
-    let pre_ticked = found
-        .get("pre_ticked")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    Some(Banner {
-        engine: engine.to_string(),
-        place,
-        spec,
-        text: found
-            .get("text")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        controls,
-        pre_ticked,
-        signals,
-    })
 }
 
 /// Clicks accept, or reject (on the first layer, else through the settings layer: reject there, or save
@@ -574,76 +388,6 @@ async fn click(
     }
 }
 
-fn stored_choice(
-    tool: Option<&ConsentTool>,
-    before: &[String],
-    now: &[String],
-    local_storage: &[String],
-) -> Vec<String> {
-    let new_cookies = now.iter().filter(|c| !before.contains(c));
-    let name_of = |key: &String| key.rsplit('|').next().unwrap_or_default().to_string();
-    match tool {
-        Some(t) => now
-            .iter()
-            .map(name_of)
-            .filter(|n| t.state.cookies.iter().any(|p| wildcard_matches(p, n)))
-            .map(|n| format!("cookie {n}"))
-            .chain(
-                local_storage
-                    .iter()
-                    .filter(|k| t.state.local_storage.contains(k))
-                    .map(|k| format!("localStorage {k}")),
-            )
-            .collect(),
-        None => new_cookies
-            .map(name_of)
-            .filter(|n| looks_like_consent(n))
-            .map(|n| format!("cookie {n}"))
-            .chain(
-                local_storage
-                    .iter()
-                    .filter(|k| looks_like_consent(k))
-                    .map(|k| format!("localStorage {k}")),
-            )
-            .collect(),
-    }
-}
-
-fn looks_like_consent(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    [
-        "consent",
-        "cookie",
-        "gdpr",
-        "privacy",
-        "choice",
-        "toestemming",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
-}
-
-fn control(v: Option<&Value>) -> Option<Control> {
-    v.filter(|v| !v.is_null())
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-}
-
-/// `domain|name` of every cookie in the visit's jar.
-pub async fn cookie_keys(visit: &VisitContext) -> Vec<String> {
-    read_jar(visit)
-        .await
-        .unwrap_or_default()
-        .iter()
-        .map(|c| {
-            format!(
-                "{}|{}",
-                c.get("domain").and_then(Value::as_str).unwrap_or_default(),
-                c.get("name").and_then(Value::as_str).unwrap_or_default()
-            )
-        })
-        .collect()
-}
-
 /// `(frame id, URL)` of every frame, the top frame first.
 async fn frame_urls(visit: &VisitContext) -> Vec<(String, String)> {
     frame_tree(visit)
@@ -655,37 +399,33 @@ async fn frame_urls(visit: &VisitContext) -> Vec<(String, String)> {
 }
 
 async fn isolated_world(visit: &VisitContext, frame_id: &str) -> Option<i64> {
-    visit
-        .page
-        .execute(RawCommand::new(
-            "Page.createIsolatedWorld",
-            serde_json::json!({ "frameId": frame_id, "worldName": "pixelaudit-consent" }),
-        ))
-        .await
-        .ok()
-        .and_then(|a| a.result.get("executionContextId").and_then(Value::as_i64))
+    command(
+        &visit.page,
+        "Page.createIsolatedWorld",
+        serde_json::json!({ "frameId": frame_id, "worldName": "pixelaudit-consent" }),
+    )
+    .await
+    .ok()
+    .and_then(|a| a.get("executionContextId").and_then(Value::as_i64))
 }
 
-async fn evaluate(visit: &VisitContext, place: Where, expression: &str) -> Option<Value> {
-    let mut params = serde_json::json!({
-        "expression": expression,
-        "returnByValue": true,
-        "awaitPromise": true,
-    });
-    if let Some(ctx) = place.0 {
-        params["contextId"] = ctx.into();
-    }
-    let answer = tokio::time::timeout(
+/// Runs the consent engine's `expression` in `place`; `None` when it threw, returned nothing, or the
+/// frame did not answer within 5 s (a banner frame may be gone or frozen).
+pub(super) async fn evaluate(
+    visit: &VisitContext,
+    place: World,
+    expression: &str,
+) -> Option<Value> {
+    tokio::time::timeout(
         Duration::from_secs(5),
-        visit
-            .page
-            .execute(RawCommand::new("Runtime.evaluate", params)),
+        script::evaluate::<Value>(&visit.page, place, expression),
     )
     .await
     .ok()?
-    .ok()?;
-    if answer.result.get("exceptionDetails").is_some() {
-        return None;
-    }
-    answer.result.pointer("/result/value").cloned()
+    .ok()?
+}
+
+fn control(v: Option<&Value>) -> Option<Control> {
+    v.filter(|v| !v.is_null())
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
 }

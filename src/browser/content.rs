@@ -1,11 +1,10 @@
 //! Collector: the page's title, visible text and links, read from the rendered document.
 
-use futures::future::BoxFuture;
 use serde::Deserialize;
 
 use super::BrowserError;
 use super::collector::{Collector, VisitContext};
-use super::raw::RawCommand;
+use super::script::{World, evaluate};
 use crate::observe::{Link, Observation, SearchForm};
 
 const READ: &str = r#"(() => {
@@ -42,30 +41,19 @@ struct PageContent {
 pub struct ContentCollector;
 
 impl Collector for ContentCollector {
-    fn collect<'a>(
-        &'a mut self,
-        visit: &'a VisitContext,
-        observation: &'a mut Observation,
-    ) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async move {
-            let answer = visit
-                .page
-                .execute(RawCommand::new(
-                    "Runtime.evaluate",
-                    serde_json::json!({ "expression": READ, "returnByValue": true }),
-                ))
-                .await?;
-            if let Some(value) = answer.result.pointer("/result/value")
-                && let Ok(content) = serde_json::from_value::<PageContent>(value.clone())
-            {
-                observation.title = Some(content.title);
-                observation.text = Some(content.text);
-                observation.html = Some(content.html);
-                observation.search_form = content.search;
-                observation.lang = Some(content.lang).filter(|l| !l.is_empty());
-                observation.links = content.links;
-            }
-            Ok(())
-        })
+    async fn collect(
+        &mut self,
+        visit: &VisitContext,
+        observation: &mut Observation,
+    ) -> Result<(), BrowserError> {
+        if let Some(content) = evaluate::<PageContent>(&visit.page, World::default(), READ).await? {
+            observation.title = Some(content.title);
+            observation.text = Some(content.text);
+            observation.html = Some(content.html);
+            observation.search_form = content.search;
+            observation.lang = Some(content.lang).filter(|l| !l.is_empty());
+            observation.links = content.links;
+        }
+        Ok(())
     }
 }

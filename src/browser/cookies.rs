@@ -1,12 +1,11 @@
 //! Collector: the whole cookie jar of the visit's browser context at the end of the visit,
 //! third-party and HttpOnly cookies included (what `document.cookie` never shows).
 
-use futures::future::BoxFuture;
 use serde_json::Value;
 
 use super::BrowserError;
 use super::collector::{Collector, VisitContext};
-use super::raw::RawCommand;
+use super::script::command;
 use crate::observe::{Observation, ObservedCookie};
 
 /// Reads the cookie jar.
@@ -14,30 +13,17 @@ use crate::observe::{Observation, ObservedCookie};
 pub struct CookieCollector;
 
 impl Collector for CookieCollector {
-    fn collect<'a>(
-        &'a mut self,
-        visit: &'a VisitContext,
-        observation: &'a mut Observation,
-    ) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async move {
-            // Network.getAllCookies on the tab's session answers for the tab's own browser context: every
-            // domain, not only the page's. The driver's typed Cookie lags the protocol, so read JSON.
-            let answer = visit
-                .page
-                .execute(RawCommand::new(
-                    "Network.getAllCookies",
-                    serde_json::json!({}),
-                ))
-                .await?;
-            let list = answer
-                .result
-                .get("cookies")
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            observation.cookies = list.iter().map(cookie_from_json).collect();
-            Ok(())
-        })
+    async fn collect(
+        &mut self,
+        visit: &VisitContext,
+        observation: &mut Observation,
+    ) -> Result<(), BrowserError> {
+        observation.cookies = read_jar(visit)
+            .await?
+            .iter()
+            .map(cookie_from_json)
+            .collect();
+        Ok(())
     }
 }
 
@@ -45,15 +31,8 @@ impl Collector for CookieCollector {
 pub(crate) async fn read_jar(visit: &VisitContext) -> Result<Vec<Value>, BrowserError> {
     // Network.getAllCookies on the tab's session answers for the tab's own browser context: every
     // domain, not only the page's. The driver's typed Cookie lags the protocol, so read JSON.
-    let answer = visit
-        .page
-        .execute(RawCommand::new(
-            "Network.getAllCookies",
-            serde_json::json!({}),
-        ))
-        .await?;
+    let answer = command(&visit.page, "Network.getAllCookies", serde_json::json!({})).await?;
     Ok(answer
-        .result
         .get("cookies")
         .and_then(Value::as_array)
         .cloned()

@@ -7,11 +7,10 @@ use std::sync::{Arc, Mutex};
 
 use chromiumoxide::cdp::browser_protocol::page::EventJavascriptDialogOpening;
 use futures::StreamExt;
-use futures::future::BoxFuture;
 
 use super::BrowserError;
 use super::collector::{Collector, VisitContext};
-use super::raw::RawCommand;
+use super::script::command;
 use crate::observe::{Dialog, Observation};
 
 /// Answers and records dialogs.
@@ -25,59 +24,48 @@ pub struct DialogCollector {
 const MAX_DIALOGS: usize = 50;
 
 impl Collector for DialogCollector {
-    fn attach<'a>(
-        &'a mut self,
-        visit: &'a VisitContext,
-    ) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async move {
-            let mut events = visit
-                .page
-                .event_listener::<EventJavascriptDialogOpening>()
-                .await?;
-            let page = visit.page.clone();
-            let seen = Arc::clone(&self.seen);
-            let started = visit.started;
-            self.task = Some(tokio::spawn(async move {
-                while let Some(event) = events.next().await {
-                    let kind = serde_json::to_value(&event.r#type)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_else(|| "dialog".into());
-                    let accept = kind == "beforeunload";
-                    let _ = page
-                        .execute(RawCommand::new(
-                            "Page.handleJavaScriptDialog",
-                            serde_json::json!({ "accept": accept }),
-                        ))
-                        .await;
-                    let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
-                    if seen.len() < MAX_DIALOGS {
-                        seen.push(Dialog {
-                            kind,
-                            message: event.message.chars().take(2000).collect(),
-                            url: event.url.clone(),
-                            at_ms: started.elapsed().as_millis() as u64,
-                            answer: if accept { "accepted" } else { "dismissed" }.into(),
-                        });
-                    }
+    async fn attach(&mut self, visit: &VisitContext) -> Result<(), BrowserError> {
+        let mut events = visit
+            .page
+            .event_listener::<EventJavascriptDialogOpening>()
+            .await?;
+        let page = visit.page.clone();
+        let seen = Arc::clone(&self.seen);
+        let started = visit.started;
+        self.task = Some(tokio::spawn(async move {
+            while let Some(event) = events.next().await {
+                let kind = serde_json::to_value(&event.r#type)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_else(|| "dialog".into());
+                let accept = kind == "beforeunload";
+                let answer = serde_json::json!({ "accept": accept });
+                let _ = command(&page, "Page.handleJavaScriptDialog", answer).await;
+                let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
+                if seen.len() < MAX_DIALOGS {
+                    seen.push(Dialog {
+                        kind,
+                        message: event.message.chars().take(2000).collect(),
+                        url: event.url.clone(),
+                        at_ms: started.elapsed().as_millis() as u64,
+                        answer: if accept { "accepted" } else { "dismissed" }.into(),
+                    });
                 }
-            }));
-            Ok(())
-        })
+            }
+        }));
+        Ok(())
     }
 
-    fn collect<'a>(
-        &'a mut self,
-        _visit: &'a VisitContext,
-        observation: &'a mut Observation,
-    ) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async move {
-            if let Some(task) = self.task.take() {
-                task.abort();
-            }
-            let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-            observation.dialogs = std::mem::take(&mut *seen);
-            Ok(())
-        })
+    async fn collect(
+        &mut self,
+        _visit: &VisitContext,
+        observation: &mut Observation,
+    ) -> Result<(), BrowserError> {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        observation.dialogs = std::mem::take(&mut *seen);
+        Ok(())
     }
 }

@@ -1,11 +1,10 @@
 //! Collector: the frame tree at the end of the visit (where social plug-ins and embeds show up).
 
-use futures::future::BoxFuture;
 use serde_json::Value;
 
 use super::BrowserError;
 use super::collector::{Collector, VisitContext};
-use super::raw::RawCommand;
+use super::script::command;
 use crate::observe::{Frame, Observation};
 
 /// Reads the frame tree.
@@ -13,26 +12,21 @@ use crate::observe::{Frame, Observation};
 pub struct FrameCollector;
 
 impl Collector for FrameCollector {
-    fn collect<'a>(
-        &'a mut self,
-        visit: &'a VisitContext,
-        observation: &'a mut Observation,
-    ) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async move {
-            observation.frames = frame_tree(visit).await?;
-            Ok(())
-        })
+    async fn collect(
+        &mut self,
+        visit: &VisitContext,
+        observation: &mut Observation,
+    ) -> Result<(), BrowserError> {
+        observation.frames = frame_tree(visit).await?;
+        Ok(())
     }
 }
 
 /// Every frame of the page, the top frame first.
 pub(crate) async fn frame_tree(visit: &VisitContext) -> Result<Vec<Frame>, BrowserError> {
-    let answer = visit
-        .page
-        .execute(RawCommand::new("Page.getFrameTree", serde_json::json!({})))
-        .await?;
+    let answer = command(&visit.page, "Page.getFrameTree", serde_json::json!({})).await?;
     let mut frames = Vec::new();
-    if let Some(tree) = answer.result.get("frameTree") {
+    if let Some(tree) = answer.get("frameTree") {
         flatten(tree, &mut frames);
     }
     Ok(frames)

@@ -14,14 +14,14 @@ use chromiumoxide::cdp::browser_protocol::network::{
     EventDataReceived, EventLoadingFailed, EventLoadingFinished, EventRequestWillBeSent,
     EventRequestWillBeSentExtraInfo, EventResponseReceived, EventResponseReceivedExtraInfo,
 };
-use futures::future::BoxFuture;
 use futures::stream::{BoxStream, StreamExt};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::BrowserError;
 use super::collector::{Collector, NetworkActivity, VisitContext};
-use super::raw::{RawCommand, RawEvent};
+use super::raw::RawEvent;
+use super::script::command;
 use crate::observe::{Observation, ObservedRequest, SetCookie};
 
 /// The largest request body Chromium is asked to include in its events.
@@ -51,89 +51,71 @@ struct NetworkState {
 }
 
 impl Collector for NetworkCollector {
-    fn attach<'a>(
-        &'a mut self,
-        visit: &'a VisitContext,
-    ) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async move {
-            let page = &visit.page;
-            let mut streams: Vec<BoxStream<'static, RawEvent>> = vec![
-                typed::<EventRequestWillBeSent>(page, "Network.requestWillBeSent").await?,
-                typed::<EventRequestWillBeSentExtraInfo>(
-                    page,
-                    "Network.requestWillBeSentExtraInfo",
-                )
+    async fn attach(&mut self, visit: &VisitContext) -> Result<(), BrowserError> {
+        let page = &visit.page;
+        let mut streams: Vec<BoxStream<'static, RawEvent>> = vec![
+            typed::<EventRequestWillBeSent>(page, "Network.requestWillBeSent").await?,
+            typed::<EventRequestWillBeSentExtraInfo>(page, "Network.requestWillBeSentExtraInfo")
                 .await?,
-                typed::<EventResponseReceived>(page, "Network.responseReceived").await?,
-                typed::<EventResponseReceivedExtraInfo>(page, "Network.responseReceivedExtraInfo")
-                    .await?,
-                typed::<EventLoadingFinished>(page, "Network.loadingFinished").await?,
-                typed::<EventDataReceived>(page, "Network.dataReceived").await?,
-                typed::<EventLoadingFailed>(page, "Network.loadingFailed").await?,
-            ];
-            if let Some(raw) = visit.raw_events.lock().ok().and_then(|mut r| r.take()) {
-                streams.push(raw.boxed());
-            }
-            let mut events = futures::stream::select_all(streams);
-            let state = self.state.clone();
-            let activity = visit.activity.clone();
-            let started = visit.started;
-            self.task = Some(tokio::spawn(async move {
-                while let Some((method, params)) = events.next().await {
-                    let now = started.elapsed().as_millis() as u64;
-                    if let Ok(mut s) = state.lock() {
-                        s.apply(&method, &params, now, &activity);
-                    }
+            typed::<EventResponseReceived>(page, "Network.responseReceived").await?,
+            typed::<EventResponseReceivedExtraInfo>(page, "Network.responseReceivedExtraInfo")
+                .await?,
+            typed::<EventLoadingFinished>(page, "Network.loadingFinished").await?,
+            typed::<EventDataReceived>(page, "Network.dataReceived").await?,
+            typed::<EventLoadingFailed>(page, "Network.loadingFailed").await?,
+        ];
+        if let Some(raw) = visit.raw_events.lock().ok().and_then(|mut r| r.take()) {
+            streams.push(raw.boxed());
+        }
+        let mut events = futures::stream::select_all(streams);
+        let state = self.state.clone();
+        let activity = visit.activity.clone();
+        let started = visit.started;
+        self.task = Some(tokio::spawn(async move {
+            while let Some((method, params)) = events.next().await {
+                let now = started.elapsed().as_millis() as u64;
+                if let Ok(mut s) = state.lock() {
+                    s.apply(&method, &params, now, &activity);
                 }
-            }));
-            page.execute(RawCommand::new(
-                "Network.enable",
-                serde_json::json!({ "maxPostDataSize": MAX_POST_DATA }),
-            ))
-            .await?;
-            Ok(())
-        })
+            }
+        }));
+        let enable = serde_json::json!({ "maxPostDataSize": MAX_POST_DATA });
+        command(page, "Network.enable", enable).await?;
+        Ok(())
     }
 
-    fn collect<'a>(
-        &'a mut self,
-        visit: &'a VisitContext,
-        observation: &'a mut Observation,
-    ) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async move {
-            let to_fetch = self
-                .state
-                .lock()
-                .map(|mut s| std::mem::take(&mut s.bodies_to_fetch))
-                .unwrap_or_default();
-            for id in to_fetch {
-                let answer = visit
-                    .page
-                    .execute(RawCommand::new(
-                        "Network.getRequestPostData",
-                        serde_json::json!({ "requestId": id }),
-                    ))
-                    .await;
-                if let Ok(answer) = answer
-                    && let Some(body) = answer.result.get("postData").and_then(Value::as_str)
-                    && let Ok(mut s) = self.state.lock()
-                    && let Some(&i) = s.latest.get(&id)
-                {
-                    s.requests[i].post_data = Some(body.to_string());
-                }
+    async fn collect(
+        &mut self,
+        visit: &VisitContext,
+        observation: &mut Observation,
+    ) -> Result<(), BrowserError> {
+        let to_fetch = self
+            .state
+            .lock()
+            .map(|mut s| std::mem::take(&mut s.bodies_to_fetch))
+            .unwrap_or_default();
+        for id in to_fetch {
+            let ask = serde_json::json!({ "requestId": id });
+            let answer = command(&visit.page, "Network.getRequestPostData", ask).await;
+            if let Ok(answer) = answer
+                && let Some(body) = answer.get("postData").and_then(Value::as_str)
+                && let Ok(mut s) = self.state.lock()
+                && let Some(&i) = s.latest.get(&id)
+            {
+                s.requests[i].post_data = Some(body.to_string());
             }
-            if let Some(task) = self.task.take() {
-                task.abort();
-            }
-            let mut s = self
-                .state
-                .lock()
-                .map_err(|_| BrowserError::Internal("network state poisoned".into()))?;
-            s.resolve_early();
-            observation.requests = std::mem::take(&mut s.requests);
-            observation.set_cookies = std::mem::take(&mut s.set_cookies);
-            Ok(())
-        })
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        let mut s = self
+            .state
+            .lock()
+            .map_err(|_| BrowserError::Internal("network state poisoned".into()))?;
+        s.resolve_early();
+        observation.requests = std::mem::take(&mut s.requests);
+        observation.set_cookies = std::mem::take(&mut s.set_cookies);
+        Ok(())
     }
 }
 
@@ -330,6 +312,7 @@ impl NetworkState {
             for line in value.split('\n').filter(|l| !l.trim().is_empty()) {
                 let cookie = SetCookie {
                     url: url.clone().unwrap_or_default(),
+                    request_id: Some(id.to_string()),
                     header: line.to_string(),
                     blocked_reason: blocked.get(line).cloned(),
                 };

@@ -1,12 +1,11 @@
 //! Collector: a PNG screenshot of the viewport at the end of the visit, written to the evidence folder.
 
 use base64::Engine;
-use futures::future::BoxFuture;
 use serde_json::Value;
 
 use super::BrowserError;
 use super::collector::{Collector, VisitContext};
-use super::raw::RawCommand;
+use super::script::command;
 use crate::observe::Observation;
 
 /// Takes the screenshot.
@@ -14,15 +13,13 @@ use crate::observe::Observation;
 pub struct ScreenshotCollector;
 
 impl Collector for ScreenshotCollector {
-    fn collect<'a>(
-        &'a mut self,
-        visit: &'a VisitContext,
-        observation: &'a mut Observation,
-    ) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async move {
-            observation.screenshot = save_screenshot(visit, "").await?;
-            Ok(())
-        })
+    async fn collect(
+        &mut self,
+        visit: &VisitContext,
+        observation: &mut Observation,
+    ) -> Result<(), BrowserError> {
+        observation.screenshot = save_screenshot(visit, "").await?;
+        Ok(())
     }
 }
 
@@ -34,14 +31,13 @@ pub(crate) async fn save_screenshot(
     let Some(dir) = &visit.evidence_dir else {
         return Ok(None);
     };
-    let answer = visit
-        .page
-        .execute(RawCommand::new(
-            "Page.captureScreenshot",
-            serde_json::json!({ "format": "png" }),
-        ))
-        .await?;
-    let Some(data) = answer.result.get("data").and_then(Value::as_str) else {
+    let answer = command(
+        &visit.page,
+        "Page.captureScreenshot",
+        serde_json::json!({ "format": "png" }),
+    )
+    .await?;
+    let Some(data) = answer.get("data").and_then(Value::as_str) else {
         return Ok(None);
     };
     let bytes = base64::engine::general_purpose::STANDARD

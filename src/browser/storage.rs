@@ -6,12 +6,11 @@
 
 use chromiumoxide::cdp::js_protocol::runtime::EventBindingCalled;
 use futures::StreamExt;
-use futures::future::BoxFuture;
 use std::sync::{Arc, Mutex};
 
 use super::BrowserError;
 use super::collector::{Collector, VisitContext};
-use super::raw::RawCommand;
+use super::script::{World, command, evaluate};
 use crate::observe::{Observation, StorageItem};
 
 const BINDING: &str = "__pixelauditStorageWrite";
@@ -51,77 +50,58 @@ pub struct StorageCollector {
 }
 
 impl Collector for StorageCollector {
-    fn attach<'a>(
-        &'a mut self,
-        visit: &'a VisitContext,
-    ) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async move {
-            let mut calls = visit.page.event_listener::<EventBindingCalled>().await?;
-            let writes = self.writes.clone();
-            self.task = Some(tokio::spawn(async move {
-                while let Some(call) = calls.next().await {
-                    if call.name != BINDING {
-                        continue;
-                    }
-                    if let Ok(mut item) = serde_json::from_str::<StorageItem>(&call.payload) {
-                        item.value.truncate(MAX_VALUE);
-                        if let Ok(mut w) = writes.lock() {
-                            w.push(item);
-                        }
+    async fn attach(&mut self, visit: &VisitContext) -> Result<(), BrowserError> {
+        let mut calls = visit.page.event_listener::<EventBindingCalled>().await?;
+        let writes = self.writes.clone();
+        self.task = Some(tokio::spawn(async move {
+            while let Some(call) = calls.next().await {
+                if call.name != BINDING {
+                    continue;
+                }
+                if let Ok(mut item) = serde_json::from_str::<StorageItem>(&call.payload) {
+                    item.value.truncate(MAX_VALUE);
+                    if let Ok(mut w) = writes.lock() {
+                        w.push(item);
                     }
                 }
-            }));
-            visit
-                .page
-                .execute(RawCommand::new(
-                    "Runtime.addBinding",
-                    serde_json::json!({ "name": BINDING }),
-                ))
-                .await?;
-            visit
-                .page
-                .execute(RawCommand::new(
-                    "Page.addScriptToEvaluateOnNewDocument",
-                    serde_json::json!({ "source": HOOK }),
-                ))
-                .await?;
-            Ok(())
-        })
+            }
+        }));
+        let page = &visit.page;
+        command(
+            page,
+            "Runtime.addBinding",
+            serde_json::json!({ "name": BINDING }),
+        )
+        .await?;
+        let hook = serde_json::json!({ "source": HOOK });
+        command(page, "Page.addScriptToEvaluateOnNewDocument", hook).await?;
+        Ok(())
     }
 
-    fn collect<'a>(
-        &'a mut self,
-        visit: &'a VisitContext,
-        observation: &'a mut Observation,
-    ) -> BoxFuture<'a, Result<(), BrowserError>> {
-        Box::pin(async move {
-            if let Some(task) = self.task.take() {
-                task.abort();
-            }
-            let mut items = self.writes.lock().map(|w| w.clone()).unwrap_or_default();
-            let answer = visit
-                .page
-                .execute(RawCommand::new(
-                    "Runtime.evaluate",
-                    serde_json::json!({ "expression": DUMP, "returnByValue": true }),
-                ))
-                .await?;
-            if let Some(value) = answer.result.pointer("/result/value")
-                && let Ok(dumped) = serde_json::from_value::<Vec<StorageItem>>(value.clone())
+    async fn collect(
+        &mut self,
+        visit: &VisitContext,
+        observation: &mut Observation,
+    ) -> Result<(), BrowserError> {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        let mut items = self.writes.lock().map(|w| w.clone()).unwrap_or_default();
+        if let Some(dumped) =
+            evaluate::<Vec<StorageItem>>(&visit.page, World::default(), DUMP).await?
+        {
+            items.extend(dumped);
+        }
+        let mut unique: Vec<StorageItem> = Vec::new();
+        for item in items {
+            if !unique
+                .iter()
+                .any(|u| u.origin == item.origin && u.kind == item.kind && u.key == item.key)
             {
-                items.extend(dumped);
+                unique.push(item);
             }
-            let mut unique: Vec<StorageItem> = Vec::new();
-            for item in items {
-                if !unique
-                    .iter()
-                    .any(|u| u.origin == item.origin && u.kind == item.kind && u.key == item.key)
-                {
-                    unique.push(item);
-                }
-            }
-            observation.storage = unique;
-            Ok(())
-        })
+        }
+        observation.storage = unique;
+        Ok(())
     }
 }

@@ -13,7 +13,7 @@ use futures::StreamExt;
 
 use super::BrowserError;
 use super::collector::NetworkActivity;
-use super::raw::RawCommand;
+use super::script::command;
 
 /// More top-frame navigations than this in one visit is a loop: a redirect chain a browser follows is at
 /// most 20 hops, and a page that reloads itself a few times while loading is still counted as loading.
@@ -75,8 +75,7 @@ impl Watchdog {
         let crashes = page.event_listener::<EventTargetCrashed>().await?;
         let navigated = page.event_listener::<EventFrameNavigated>().await?;
         // Chromium tells a session of its renderer's crash only once the Inspector domain is on.
-        page.execute(RawCommand::new("Inspector.enable", serde_json::json!({})))
-            .await?;
+        command(page, "Inspector.enable", serde_json::json!({})).await?;
         let crashed = Arc::new(AtomicBool::new(false));
         let navigations = Arc::new(AtomicU32::new(0));
         let (on_crash, on_navigation) = (Arc::clone(&crashed), Arc::clone(&navigations));

@@ -44,19 +44,15 @@ pub struct ConsentTool {
 
 /// Signals that a page runs the tool.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct DetectRule {
     /// Hosts its script is loaded from.
-    #[serde(default)]
     pub script_hosts: Vec<String>,
     /// Script paths that give it away on the site's own host (plug-ins).
-    #[serde(default)]
     pub script_paths: Vec<String>,
     /// JavaScript globals it defines.
-    #[serde(default)]
     pub globals: Vec<String>,
     /// CSS selectors of its elements.
-    #[serde(default)]
     pub selectors: Vec<String>,
 }
 
@@ -85,31 +81,25 @@ pub struct FirstLayer {
 
 /// The second (settings) layer.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct SecondLayer {
     /// Selector of the settings element.
-    #[serde(default)]
     pub container: Option<String>,
     /// Reject-all controls there.
-    #[serde(default)]
     pub reject: Vec<String>,
     /// Save controls there.
-    #[serde(default)]
     pub save: Vec<String>,
 }
 
 /// Where the choice is stored.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct StateRule {
     /// Cookie names.
-    #[serde(default)]
     pub cookies: Vec<String>,
     /// Local storage keys.
-    #[serde(default)]
     pub local_storage: Vec<String>,
     /// True when the tool implements the IAB TCF `__tcfapi`.
-    #[serde(default)]
     pub tcf: bool,
 }
 
