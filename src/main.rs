@@ -93,6 +93,20 @@ struct ReportArgs {
     output: OutputArgs,
 }
 
+/// Which Chromium, and where it sends host names.
+#[derive(Args)]
+struct BrowserArgs {
+    /// Send every host name to ADDR:PORT (a replay, staging or fixture server).
+    #[arg(long, value_name = "ADDR:PORT")]
+    map_hosts: Option<SocketAddr>,
+    /// Accept any TLS certificate (for mapped hosts with self-made certificates).
+    #[arg(long)]
+    insecure: bool,
+    /// The Chromium binary. Default: found on the usual paths, or PIXELAUDIT_CHROME.
+    #[arg(long)]
+    chrome: Option<PathBuf>,
+}
+
 /// What a scan or a re-rendered report writes.
 #[derive(Args)]
 struct OutputArgs {
@@ -143,15 +157,8 @@ struct CommonScanArgs {
         default_value = "none,reject,accept"
     )]
     consent: Vec<ConsentMode>,
-    /// Send every host name to ADDR:PORT (a replay, staging or fixture server).
-    #[arg(long, value_name = "ADDR:PORT")]
-    map_hosts: Option<SocketAddr>,
-    /// Accept any TLS certificate (for mapped hosts with self-made certificates).
-    #[arg(long)]
-    insecure: bool,
-    /// The Chromium binary. Default: found on the usual paths, or PIXELAUDIT_CHROME.
-    #[arg(long)]
-    chrome: Option<PathBuf>,
+    #[command(flatten)]
+    browser: BrowserArgs,
     /// Seconds to wait for a page's document and load event.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     page_timeout: u64,
@@ -174,15 +181,8 @@ struct ClassifyArgs {
     /// Print the full decision as JSON.
     #[arg(long)]
     json: bool,
-    /// Send every host name to ADDR:PORT when fetching.
-    #[arg(long, value_name = "ADDR:PORT")]
-    map_hosts: Option<SocketAddr>,
-    /// Accept any TLS certificate when fetching.
-    #[arg(long)]
-    insecure: bool,
-    /// The Chromium binary.
-    #[arg(long)]
-    chrome: Option<PathBuf>,
+    #[command(flatten)]
+    browser: BrowserArgs,
 }
 
 #[derive(Subcommand)]
@@ -260,7 +260,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => {
             let rules = load_rules(&rules_dir)?;
             if let Some(dir) = &args.resume {
-                let map_hosts = args.common.map_hosts.map(|a| a.to_string());
+                let map_hosts = args.common.browser.map_hosts.map(|a| a.to_string());
                 let report = scan::resume(dir, map_hosts, command_line(), &rules).await?;
                 return finish(report, dir);
             }
@@ -407,7 +407,7 @@ fn scan_config(
             modes.push(mode);
         }
     }
-    let map_hosts = fixture.or(common.map_hosts).map(|a| a.to_string());
+    let map_hosts = fixture.or(common.browser.map_hosts).map(|a| a.to_string());
     if modes.is_empty() {
         anyhow::bail!("--consent: give at least one mode (none, reject, accept)");
     }
@@ -425,9 +425,9 @@ fn scan_config(
         ignore_robots: common.ignore_robots,
         restart_after: common.restart_after as usize,
         browser: BrowserOptions {
-            chrome: common.chrome.clone(),
+            chrome: common.browser.chrome.clone(),
             map_hosts,
-            insecure: common.insecure,
+            insecure: common.browser.insecure,
             navigation_timeout: Duration::from_secs(common.page_timeout),
             ..BrowserOptions::default()
         },
@@ -523,9 +523,9 @@ async fn classify_command(args: ClassifyArgs, rules_dir: &Path) -> anyhow::Resul
     } else {
         let chromium = std::sync::Arc::new(
             Chromium::launch(BrowserOptions {
-                chrome: args.chrome.clone(),
-                map_hosts: args.map_hosts.map(|a| a.to_string()),
-                insecure: args.insecure,
+                chrome: args.browser.chrome.clone(),
+                map_hosts: args.browser.map_hosts.map(|a| a.to_string()),
+                insecure: args.browser.insecure,
                 ..BrowserOptions::default()
             })
             .await?,

@@ -154,11 +154,9 @@ fn no_first_party_or_cdn_request_is_reported_as_a_tracker() {
         .find(|s| s.vendor == "jsdelivr")
         .expect("jsDelivr listed as a service");
     assert_eq!((cdn.category.as_str(), cdn.third_party), ("cdn", true));
-    assert!(pages(&result.report).all(|(_, p)| {
-        p.trackers
-            .iter()
-            .all(|t| pixelaudit::rules::is_tracking_category(&t.category))
-    }));
+    assert!(
+        pages(&result.report).all(|(_, p)| { p.trackers.iter().all(|t| t.category.is_tracking()) })
+    );
 }
 
 #[test]

@@ -332,7 +332,7 @@ fn consent_tools_and_font_hosts_are_services_not_trackers() {
         for page in site.pages.iter().filter(|p| p.error.is_none()) {
             for t in &page.trackers {
                 assert!(
-                    pixelaudit::rules::is_tracking_category(&t.category),
+                    t.category.is_tracking(),
                     "{} {}: {} ({}) is listed as a tracker",
                     page.mode.as_str(),
                     page.url,
@@ -346,23 +346,24 @@ fn consent_tools_and_font_hosts_are_services_not_trackers() {
                 .iter()
                 .find(|s| s.rule == "google-fonts")
                 .unwrap_or_else(|| panic!("{}: no font service in {:?}", page.url, page.services));
-            assert_eq!(fonts.category, "fonts");
+            assert_eq!(fonts.category, pixelaudit::rules::Category::Fonts);
             assert!(fonts.third_party);
             assert!(!page.trackers.iter().any(|t| t.rule == "google-fonts"));
             consent_services += page
                 .services
                 .iter()
-                .filter(|s| s.category == "consent")
+                .filter(|s| s.category == pixelaudit::rules::Category::Consent)
                 .count();
         }
     }
     // The consent tools served from the vendor's own host are listed as consent services.
     let cookiebot = site("cookiebot");
     assert!(
-        cookiebot.pages.iter().all(|p| p
-            .services
-            .iter()
-            .any(|s| s.vendor == "cookiebot" && s.category == "consent")),
+        cookiebot.pages.iter().all(|p| {
+            p.services.iter().any(|s| {
+                s.vendor == "cookiebot" && s.category == pixelaudit::rules::Category::Consent
+            })
+        }),
         "cookiebot's uc.js is a consent service on every page"
     );
     assert!(consent_services > 0);

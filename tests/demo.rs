@@ -43,7 +43,7 @@ fn the_demo_sector_reproduces_the_nos_counts() {
     for page in report.sites.iter().flat_map(|s| &s.pages) {
         for t in &page.trackers {
             assert!(
-                pixelaudit::rules::is_tracking_category(&t.category),
+                t.category.is_tracking(),
                 "{}: {} ({}) counted as a tracker",
                 page.url,
                 t.vendor,

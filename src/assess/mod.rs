@@ -27,13 +27,9 @@ pub const NOT_ASSESSED: &[(&str, &str)] = &[
     ("F17", "cookie and privacy notices are not read yet"),
 ];
 
-/// The categories whose requests count as tracking.
+/// A third-party tracker whose requests make findings (its category profiles visitors).
 pub(super) fn is_tracking(t: &Tracker) -> bool {
-    t.third_party
-        && matches!(
-            t.category.as_str(),
-            "advertising" | "social" | "analytics" | "session-replay"
-        )
+    t.third_party && t.category.profiles_visitors()
 }
 
 /// Assesses one site.
@@ -68,14 +64,7 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
                     .vendors()
                     .iter()
                     .find(|v| &v.vendor == vendor)
-                    .is_some_and(|v| {
-                        v.categories.iter().any(|cat| {
-                            matches!(
-                                cat.as_str(),
-                                "advertising" | "analytics" | "session-replay" | "social"
-                            )
-                        })
-                    });
+                    .is_some_and(|v| v.categories.iter().any(|cat| cat.profiles_visitors()));
                 if tracking {
                     found.add(
                         "F07",

@@ -110,3 +110,38 @@ pub trait Collector: Send {
         observation: &mut Observation,
     ) -> impl Future<Output = Result<(), BrowserError>> + Send;
 }
+
+/// What a collector records from the page's events while the page runs: a list a background task
+/// fills, stopped and handed over at collection.
+pub struct Recorder<T> {
+    items: Arc<std::sync::Mutex<Vec<T>>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl<T> Default for Recorder<T> {
+    fn default() -> Self {
+        Recorder {
+            items: Default::default(),
+            task: None,
+        }
+    }
+}
+
+impl<T: Send + 'static> Recorder<T> {
+    /// Runs `listen` in the background; it writes what it records into the list it is given.
+    pub fn start<F, Fut>(&mut self, listen: F)
+    where
+        F: FnOnce(Arc<std::sync::Mutex<Vec<T>>>) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.task = Some(tokio::spawn(listen(Arc::clone(&self.items))));
+    }
+
+    /// Stops the listening and returns what was recorded.
+    pub fn finish(&mut self) -> Vec<T> {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+        std::mem::take(&mut *self.items.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}

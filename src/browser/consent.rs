@@ -259,17 +259,7 @@ pub async fn handle(
             .and_then(Value::as_str)
             .map(str::to_string);
     }
-    let local_storage: Vec<String> = top
-        .as_ref()
-        .and_then(|s| s.get("local_storage"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let local_storage = strings(top.as_ref().and_then(|s| s.get("local_storage")));
     let cookies_now = cookie_keys(visit).await;
     outcome.choice_stored = stored_choice(
         tool.as_ref(),
@@ -428,4 +418,17 @@ pub(super) async fn evaluate(
 fn control(v: Option<&Value>) -> Option<Control> {
     v.filter(|v| !v.is_null())
         .and_then(|v| serde_json::from_value(v.clone()).ok())
+}
+
+/// The strings of a JSON array the consent engine returned; none for anything else.
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }

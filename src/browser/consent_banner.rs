@@ -169,16 +169,7 @@ pub(super) async fn inspect(
         .cloned()
         .and_then(|v| serde_json::from_value::<Vec<Listed>>(v).ok())
         .unwrap_or_default();
-    let pre_ticked = found
-        .get("pre_ticked")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let pre_ticked = strings(found.get("pre_ticked"));
     Some(Banner {
         engine: engine.to_string(),
         place,

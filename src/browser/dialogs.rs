@@ -3,21 +3,18 @@
 //! at once (dismissing, as a visitor closing it would; leaving the page when asked on unload) and records
 //! what the dialog said.
 
-use std::sync::{Arc, Mutex};
-
 use chromiumoxide::cdp::browser_protocol::page::EventJavascriptDialogOpening;
 use futures::StreamExt;
 
 use super::BrowserError;
-use super::collector::{Collector, VisitContext};
+use super::collector::{Collector, Recorder, VisitContext};
 use super::script::command;
 use crate::observe::{Dialog, Observation};
 
 /// Answers and records dialogs.
 #[derive(Default)]
 pub struct DialogCollector {
-    seen: Arc<Mutex<Vec<Dialog>>>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    seen: Recorder<Dialog>,
 }
 
 /// Most dialogs recorded per visit; a page that opens them in a loop is answered but not listed further.
@@ -30,9 +27,8 @@ impl Collector for DialogCollector {
             .event_listener::<EventJavascriptDialogOpening>()
             .await?;
         let page = visit.page.clone();
-        let seen = Arc::clone(&self.seen);
         let started = visit.started;
-        self.task = Some(tokio::spawn(async move {
+        self.seen.start(|seen| async move {
             while let Some(event) = events.next().await {
                 let kind = serde_json::to_value(&event.r#type)
                     .ok()
@@ -52,7 +48,7 @@ impl Collector for DialogCollector {
                     });
                 }
             }
-        }));
+        });
         Ok(())
     }
 
@@ -61,11 +57,7 @@ impl Collector for DialogCollector {
         _visit: &VisitContext,
         observation: &mut Observation,
     ) -> Result<(), BrowserError> {
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
-        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-        observation.dialogs = std::mem::take(&mut *seen);
+        observation.dialogs = self.seen.finish();
         Ok(())
     }
 }

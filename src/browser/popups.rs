@@ -3,15 +3,13 @@
 //! never load; one that gets through anyway is closed as soon as it appears, so it cannot run on
 //! unobserved, out of the visit's evidence.
 
-use std::sync::{Arc, Mutex};
-
 use chromiumoxide::cdp::browser_protocol::page::EventWindowOpen;
 use chromiumoxide::cdp::browser_protocol::target::{CloseTargetParams, EventTargetCreated};
 use chromiumoxide::listeners::EventStream;
 use futures::StreamExt;
 
 use super::BrowserError;
-use super::collector::{Collector, VisitContext};
+use super::collector::{Collector, Recorder, VisitContext};
 use crate::observe::Observation;
 
 /// Most pop-ups recorded per visit; a page that opens them in a loop is not listed further.
@@ -22,8 +20,7 @@ pub struct PopupCollector {
     /// New targets of the whole browser, subscribed to before the page exists (the browser handle is
     /// not the tab's to share).
     created: Option<EventStream<EventTargetCreated>>,
-    seen: Arc<Mutex<Vec<String>>>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    seen: Recorder<String>,
 }
 
 impl PopupCollector {
@@ -31,8 +28,7 @@ impl PopupCollector {
     pub fn new(created: EventStream<EventTargetCreated>) -> PopupCollector {
         PopupCollector {
             created: Some(created),
-            seen: Default::default(),
-            task: None,
+            seen: Recorder::default(),
         }
     }
 }
@@ -44,10 +40,9 @@ impl Collector for PopupCollector {
         };
         let opener = visit.page.target_id().clone();
         let mut asked = visit.page.event_listener::<EventWindowOpen>().await?;
-        let record = Arc::clone(&self.seen);
         // The Target domain answers on the page's own session too.
         let closer = visit.page.clone();
-        self.task = Some(tokio::spawn(async move {
+        self.seen.start(|record| async move {
             loop {
                 tokio::select! {
                     Some(event) = asked.next() => {
@@ -71,7 +66,7 @@ impl Collector for PopupCollector {
                     else => break,
                 }
             }
-        }));
+        });
         Ok(())
     }
 
@@ -80,11 +75,7 @@ impl Collector for PopupCollector {
         _visit: &VisitContext,
         observation: &mut Observation,
     ) -> Result<(), BrowserError> {
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
-        observation.popups =
-            std::mem::take(&mut *self.seen.lock().unwrap_or_else(|p| p.into_inner()));
+        observation.popups = self.seen.finish();
         Ok(())
     }
 }

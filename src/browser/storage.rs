@@ -6,10 +6,9 @@
 
 use chromiumoxide::cdp::js_protocol::runtime::EventBindingCalled;
 use futures::StreamExt;
-use std::sync::{Arc, Mutex};
 
 use super::BrowserError;
-use super::collector::{Collector, VisitContext};
+use super::collector::{Collector, Recorder, VisitContext};
 use super::script::{World, command, evaluate};
 use crate::observe::{Observation, StorageItem};
 
@@ -45,15 +44,13 @@ const DUMP: &str = r#"(() => {
 /// Records storage writes.
 #[derive(Default)]
 pub struct StorageCollector {
-    writes: Arc<Mutex<Vec<StorageItem>>>,
-    task: Option<tokio::task::JoinHandle<()>>,
+    writes: Recorder<StorageItem>,
 }
 
 impl Collector for StorageCollector {
     async fn attach(&mut self, visit: &VisitContext) -> Result<(), BrowserError> {
         let mut calls = visit.page.event_listener::<EventBindingCalled>().await?;
-        let writes = self.writes.clone();
-        self.task = Some(tokio::spawn(async move {
+        self.writes.start(|writes| async move {
             while let Some(call) = calls.next().await {
                 if call.name != BINDING {
                     continue;
@@ -65,7 +62,7 @@ impl Collector for StorageCollector {
                     }
                 }
             }
-        }));
+        });
         let page = &visit.page;
         command(
             page,
@@ -83,10 +80,7 @@ impl Collector for StorageCollector {
         visit: &VisitContext,
         observation: &mut Observation,
     ) -> Result<(), BrowserError> {
-        if let Some(task) = self.task.take() {
-            task.abort();
-        }
-        let mut items = self.writes.lock().map(|w| w.clone()).unwrap_or_default();
+        let mut items = self.writes.finish();
         if let Some(dumped) =
             evaluate::<Vec<StorageItem>>(&visit.page, World::default(), DUMP).await?
         {

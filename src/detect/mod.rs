@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::observe::{Observation, ObservedCookie, ObservedRequest};
-use crate::rules::{Endpoint, RuleSet, is_tracking_category, registrable_domain, wildcard_matches};
+use crate::rules::{Category, Endpoint, RuleSet, registrable_domain, wildcard_matches};
 
 /// The longest request body kept in the report for one request; the full one stays in the store.
 const MAX_REPORTED_BODY: usize = 64 * 1024;
@@ -83,7 +83,7 @@ pub struct Tracker {
     /// Rule id.
     pub rule: String,
     /// Category of the rule.
-    pub category: String,
+    pub category: Category,
     /// `tracker`, `script`, `social-plugin` or `embed`.
     pub kind: String,
     /// True when the vendor's host is not the site's own registrable domain.
@@ -208,7 +208,7 @@ pub struct BlockedCookie {
 pub fn detect(observation: &Observation, rules: &RuleSet, site_domain: &str) -> Detections {
     let (trackers, services) = detect_trackers(observation, rules, site_domain)
         .into_iter()
-        .partition(|t| is_tracking_category(&t.category));
+        .partition(|t| t.category.is_tracking());
     Detections {
         trackers,
         services,
@@ -312,7 +312,7 @@ fn detect_trackers(observation: &Observation, rules: &RuleSet, site_domain: &str
                 vendor: hit.vendor.vendor.clone(),
                 company: hit.vendor.company.clone(),
                 rule,
-                category: hit.category().to_string(),
+                category: hit.category(),
                 kind: hit.kind().to_string(),
                 third_party,
                 requests: vec![tracker_request],
@@ -564,6 +564,6 @@ mod tests {
         let found = detect(&seen, &shipped(), "zorgverzekeraar.nl");
         assert!(found.trackers.is_empty(), "{:?}", found.trackers);
         assert_eq!(found.services.len(), 1, "{:?}", found.services);
-        assert_eq!(found.services[0].category, "fonts");
+        assert_eq!(found.services[0].category, Category::Fonts);
     }
 }

@@ -10,7 +10,7 @@ use crate::observe::{ConsentMode, Observation};
 use crate::results::{
     Finding, Occurrence, PageReport, Report, SiteConsent, SiteReport, SiteSummary, ToolInfo,
 };
-use crate::rules::{FindingText, Severity};
+use crate::rules::{Category, FindingText, Severity};
 
 /// Markup a site could put in anything it controls; it must come out of report.html as text.
 pub const SCRIPT: &str = "<script>alert(\"pwned\")</script>";
@@ -86,7 +86,7 @@ pub fn sample() -> Report {
         vendor: "meta".into(),
         company: "Meta Platforms".into(),
         rule: "meta-pixel".into(),
-        category: "advertising".into(),
+        category: Category::Advertising,
         kind: "tracker".into(),
         third_party: true,
         requests: vec![request("GET", &pixel, Phase::BeforeChoice, received)],
@@ -95,7 +95,7 @@ pub fn sample() -> Report {
         vendor: "jsdelivr".into(),
         company: "jsDelivr".into(),
         rule: "jsdelivr-cdn".into(),
-        category: "cdn".into(),
+        category: Category::Cdn,
         kind: "script".into(),
         third_party: true,
         requests: vec![request(

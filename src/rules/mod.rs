@@ -22,8 +22,8 @@ pub use pattern::{host_matches, registrable_domain, wildcard_matches};
 pub(crate) use source::err_at;
 pub use source::{RuleError, RuleErrors, Source};
 pub use trackers::{
-    CATEGORIES, CookieRule, Endpoint, FieldMap, KINDS, RequestMatch, RuleSet, StorageRule,
-    VendorRules, is_tracking_category, list,
+    Category, CookieRule, Endpoint, FieldMap, KINDS, RequestMatch, RuleSet, StorageRule,
+    VendorRules, list,
 };
 
 /// Every rule set a scan uses: trackers, consent tools and the medical lexicon.

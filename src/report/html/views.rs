@@ -226,11 +226,11 @@ fn service_views(site: &SiteReport) -> Vec<ServiceView> {
     for page in &site.pages {
         for t in page.services.iter().filter(|t| t.third_party) {
             let entry = services
-                .entry((t.vendor.clone(), t.category.clone()))
+                .entry((t.vendor.clone(), t.category.to_string()))
                 .or_insert_with(|| ServiceView {
                     vendor: t.vendor.clone(),
                     company: t.company.clone(),
-                    purpose: t.category.clone(),
+                    purpose: t.category.to_string(),
                     hosts: String::new(),
                     requests: 0,
                     modes: String::new(),

@@ -13,27 +13,105 @@ use serde::{Deserialize, Serialize};
 use super::source::{self, RuleError, RuleErrors, Source};
 use super::{host_matches, registrable_domain, wildcard_matches};
 
-/// Categories a vendor or endpoint may have.
-pub const CATEGORIES: &[&str] = &[
-    "advertising",
-    "social",
-    "analytics",
-    "session-replay",
-    "tag-manager",
-    "consent",
-    "functional",
-    "cdn",
-    "fonts",
-];
+/// What a vendor or one of its endpoints does. Named in rule files and reports in kebab case
+/// (`session-replay`); an unknown name is a rule error at its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum Category {
+    /// Advertising and retargeting pixels.
+    Advertising,
+    /// Social networks' pixels, plug-ins and embeds.
+    Social,
+    /// Audience measurement.
+    Analytics,
+    /// Recording of what a visitor does on the page.
+    SessionReplay,
+    /// A tag manager, loading other vendors' tags.
+    TagManager,
+    /// A consent tool.
+    Consent,
+    /// A functional embed (maps, video, chat) that does not track by the rules.
+    Functional,
+    /// A content delivery network for scripts and styles.
+    Cdn,
+    /// A web-font host.
+    Fonts,
+}
 
-/// Whether requests of this category are tracking: they go to the page's `trackers`, count in tracker
-/// totals and can make findings. A consent tool, a CDN, a font host or a functional embed is a third party
-/// but not a tracker; its requests are listed apart as third-party services.
-pub fn is_tracking_category(category: &str) -> bool {
-    matches!(
-        category,
-        "advertising" | "social" | "analytics" | "session-replay" | "tag-manager"
-    )
+impl Category {
+    /// Every category, in the order rule files list them.
+    pub const ALL: [Category; 9] = [
+        Category::Advertising,
+        Category::Social,
+        Category::Analytics,
+        Category::SessionReplay,
+        Category::TagManager,
+        Category::Consent,
+        Category::Functional,
+        Category::Cdn,
+        Category::Fonts,
+    ];
+
+    /// The name in rule files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Advertising => "advertising",
+            Category::Social => "social",
+            Category::Analytics => "analytics",
+            Category::SessionReplay => "session-replay",
+            Category::TagManager => "tag-manager",
+            Category::Consent => "consent",
+            Category::Functional => "functional",
+            Category::Cdn => "cdn",
+            Category::Fonts => "fonts",
+        }
+    }
+
+    /// Whether requests of this category are tracking: they go to the page's `trackers` and count in
+    /// tracker totals. A consent tool, a CDN, a font host or a functional embed is a third party but not
+    /// a tracker; its requests are listed apart as third-party services.
+    pub fn is_tracking(self) -> bool {
+        matches!(
+            self,
+            Category::Advertising
+                | Category::Social
+                | Category::Analytics
+                | Category::SessionReplay
+                | Category::TagManager
+        )
+    }
+
+    /// Whether a vendor of this category builds a profile of the visitor from what it receives, so its
+    /// requests and cookies make findings. A tag manager is tracking (it loads the tags that do) but
+    /// what it receives itself proves nothing: its tags' own requests make the findings.
+    pub fn profiles_visitors(self) -> bool {
+        self.is_tracking() && self != Category::TagManager
+    }
+}
+
+impl std::fmt::Display for Category {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl TryFrom<String> for Category {
+    type Error = String;
+    fn try_from(name: String) -> Result<Category, String> {
+        Category::ALL
+            .into_iter()
+            .find(|c| c.as_str() == name)
+            .ok_or_else(|| {
+                let all: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
+                format!("unknown category `{name}` (one of {})", all.join(", "))
+            })
+    }
+}
+
+impl From<Category> for String {
+    fn from(c: Category) -> String {
+        c.as_str().to_string()
+    }
 }
 
 /// Kinds of endpoint.
@@ -49,7 +127,7 @@ pub struct VendorRules {
     /// The company that receives the data.
     pub company: String,
     /// What the vendor does, first the main one.
-    pub categories: Vec<String>,
+    pub categories: Vec<Category>,
     /// Host patterns the vendor answers on (a name covers its subdomains).
     pub hosts: Vec<String>,
     /// Free text for reviewers.
@@ -81,7 +159,7 @@ pub struct Endpoint {
     pub kind: String,
     /// Category of this endpoint (defaults to the vendor's first).
     #[serde(default)]
-    pub category: Option<String>,
+    pub category: Option<Category>,
     /// Host patterns; each must lie within the vendor's hosts.
     pub hosts: Vec<String>,
     /// Path patterns (`*` wildcard); empty means any path.
@@ -177,11 +255,11 @@ impl RequestMatch<'_> {
         }
     }
     /// The category of the endpoint, or the vendor's main one.
-    pub fn category(&self) -> &str {
+    pub fn category(&self) -> Category {
         self.endpoint
-            .and_then(|e| e.category.as_deref())
-            .or(self.vendor.categories.first().map(String::as_str))
-            .unwrap_or("advertising")
+            .and_then(|e| e.category)
+            .or(self.vendor.categories.first().copied())
+            .unwrap_or(Category::Advertising)
     }
     /// The endpoint kind (`tracker` when no endpoint matched).
     pub fn kind(&self) -> &str {
@@ -400,24 +478,30 @@ impl RuleSet {
 
     /// The vendor whose rules name this cookie.
     pub fn vendor_for_cookie(&self, name: &str) -> Option<&VendorRules> {
-        if let Some(&i) = self.cookie_names.get(name) {
-            return Some(&self.vendors[i]);
-        }
-        self.cookie_prefixes
-            .iter()
-            .find(|(p, _)| name.starts_with(p.as_str()))
-            .map(|(_, i)| &self.vendors[*i])
+        self.vendor_named(&self.cookie_names, &self.cookie_prefixes, name)
     }
 
     /// The vendor whose rules name this storage key.
     pub fn vendor_for_storage_key(&self, key: &str) -> Option<&VendorRules> {
-        if let Some(&i) = self.storage_keys.get(key) {
-            return Some(&self.vendors[i]);
-        }
-        self.storage_prefixes
-            .iter()
-            .find(|(p, _)| key.starts_with(p.as_str()))
-            .map(|(_, i)| &self.vendors[*i])
+        self.vendor_named(&self.storage_keys, &self.storage_prefixes, key)
+    }
+
+    /// The vendor whose rules name `name` exactly, else the first whose prefix (`_ga*`) it starts with.
+    fn vendor_named(
+        &self,
+        exact: &HashMap<String, usize>,
+        prefixes: &[(String, usize)],
+        name: &str,
+    ) -> Option<&VendorRules> {
+        exact
+            .get(name)
+            .or_else(|| {
+                prefixes
+                    .iter()
+                    .find(|(p, _)| name.starts_with(p.as_str()))
+                    .map(|(_, i)| i)
+            })
+            .map(|&i| &self.vendors[i])
     }
 
     /// Explains in words which rule matches a URL and why (for `rules explain`).
@@ -479,7 +563,11 @@ pub fn list(set: &RuleSet) -> BTreeMap<String, String> {
                 format!(
                     "{} [{}] hosts: {}; rules: {}",
                     v.company,
-                    v.categories.join(", "),
+                    v.categories
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     v.hosts.join(" "),
                     v.endpoints
                         .iter()

@@ -69,13 +69,13 @@ fn matching_goes_by_host_then_endpoint() {
         .unwrap();
     assert_eq!(
         (cdn.rule_id().as_str(), cdn.category()),
-        ("jsdelivr-cdn", "cdn")
+        ("jsdelivr-cdn", Category::Cdn)
     );
-    assert!(!is_tracking_category(cdn.category()));
+    assert!(!cdn.category().is_tracking());
     let fonts = set
         .match_url(&url("https://fonts.gstatic.com/s/roboto/v30/a.woff2"))
         .unwrap();
-    assert_eq!(fonts.category(), "fonts");
+    assert_eq!(fonts.category(), Category::Fonts);
     assert!(
         set.match_url(&url("https://unknown-cdn.example/x.js"))
             .is_none()
@@ -90,7 +90,7 @@ fn matching_goes_by_host_then_endpoint() {
         .unwrap();
     assert_eq!(
         (m.rule_id().as_str(), m.kind(), m.category()),
-        ("youtube-embed", "embed", "social")
+        ("youtube-embed", "embed", Category::Social)
     );
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::super::host_matches;
 use super::super::source::{RuleError, Source};
-use super::{CATEGORIES, KINDS, VendorRules};
+use super::{KINDS, VendorRules};
 
 /// Every problem of one vendor's rules, each at its line.
 pub(super) fn vendor(v: &VendorRules, source: &Source, errors: &mut Vec<RuleError>) {
@@ -30,14 +30,6 @@ pub(super) fn vendor(v: &VendorRules, source: &Source, errors: &mut Vec<RuleErro
     }
     if v.categories.is_empty() {
         push("categories", "categories is empty".into());
-    }
-    for c in &v.categories {
-        if !CATEGORIES.contains(&c.as_str()) {
-            push(
-                c,
-                format!("unknown category `{c}` (one of {})", CATEGORIES.join(", ")),
-            );
-        }
     }
     if v.hosts.is_empty() {
         push(
@@ -74,14 +66,6 @@ pub(super) fn vendor(v: &VendorRules, source: &Source, errors: &mut Vec<RuleErro
             push(
                 &e.kind,
                 format!("unknown kind `{}` (one of {})", e.kind, KINDS.join(", ")),
-            );
-        }
-        if let Some(c) = &e.category
-            && !CATEGORIES.contains(&c.as_str())
-        {
-            push(
-                c,
-                format!("unknown category `{c}` (one of {})", CATEGORIES.join(", ")),
             );
         }
         if e.hosts.is_empty() {
