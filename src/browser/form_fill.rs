@@ -13,25 +13,28 @@ use crate::observe::Observation;
 
 const FILL: &str = include_str!("form_fill.js");
 
-/// The values typed, by field kind. Recognisable, and nobody's real data.
-pub const TEST_VALUES: &[(&str, &str)] = &[
-    ("name", "Jan Testpersoon"),
-    ("email", "pixelaudit.test@example.nl"),
-    ("phone", "06-12345678"),
-    ("birth_date", "1980-05-17"),
-    (
-        "symptom",
-        "Ik heb al weken last van somberheid en paniekaanvallen",
-    ),
-];
-
 /// Fills the forms of a page that loaded.
 #[derive(Default)]
-pub struct FormFiller;
+pub struct FormFiller {
+    /// The values to type, by field kind (`rules/probes.toml`).
+    values: Vec<(String, String)>,
+}
+
+impl FormFiller {
+    /// A filler typing `values`; with none it leaves forms alone.
+    pub fn new(values: &[(String, String)]) -> FormFiller {
+        FormFiller {
+            values: values.to_vec(),
+        }
+    }
+}
 
 impl Collector for FormFiller {
     async fn act(&mut self, visit: &VisitContext, observation: &mut Observation) {
-        let typed = fill_forms(visit).await;
+        if self.values.is_empty() {
+            return;
+        }
+        let typed = fill_forms(visit, &self.values).await;
         if !typed.is_empty() {
             settle_after_action(visit, visit.settle, visit.quiet).await;
         }
@@ -44,10 +47,10 @@ impl Collector for FormFiller {
 }
 
 /// Fills every non-search form of the page; returns the values typed.
-async fn fill_forms(visit: &VisitContext) -> Vec<String> {
-    let values: serde_json::Map<String, Value> = TEST_VALUES
+async fn fill_forms(visit: &VisitContext, values: &[(String, String)]) -> Vec<String> {
+    let values: serde_json::Map<String, Value> = values
         .iter()
-        .map(|(k, v)| (k.to_string(), Value::from(*v)))
+        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
         .collect();
     let expression = format!("({FILL})({})", Value::Object(values));
     evaluate::<Vec<String>>(&visit.page, World::default(), &expression)

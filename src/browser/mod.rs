@@ -76,6 +76,10 @@ pub struct BrowserOptions {
     pub settle_timeout: Duration,
     /// How long the network must be idle to count as quiet.
     pub quiet_period: Duration,
+    /// The test values the form filler types, by field kind (from `rules/probes.toml`, set by the scan
+    /// from its rules, so not stored with the scan's settings); none, and forms are left alone.
+    #[serde(skip)]
+    pub form_values: Vec<(String, String)>,
 }
 
 impl Default for BrowserOptions {
@@ -87,6 +91,7 @@ impl Default for BrowserOptions {
             navigation_timeout: Duration::from_secs(30),
             settle_timeout: Duration::from_secs(8),
             quiet_period: Duration::from_millis(600),
+            form_values: Vec::new(),
         }
     }
 }

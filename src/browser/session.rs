@@ -122,7 +122,7 @@ impl Session {
             settle: chromium.options.settle_timeout,
             quiet: chromium.options.quiet_period,
         };
-        let mut collectors = Collectors::new(new_targets);
+        let mut collectors = Collectors::new(new_targets, &chromium.options.form_values);
         collectors.attach(&visit).await?;
         let loading = navigate(
             &visit,
@@ -220,7 +220,10 @@ struct Collectors {
 }
 
 impl Collectors {
-    fn new(new_targets: EventStream<EventTargetCreated>) -> Collectors {
+    fn new(
+        new_targets: EventStream<EventTargetCreated>,
+        form_values: &[(String, String)],
+    ) -> Collectors {
         Collectors {
             dialogs: DialogCollector::default(),
             popups: PopupCollector::new(new_targets),
@@ -230,7 +233,7 @@ impl Collectors {
             frames: FrameCollector,
             content: ContentCollector,
             screenshot: ScreenshotCollector,
-            forms: FormFiller,
+            forms: FormFiller::new(form_values),
         }
     }
 

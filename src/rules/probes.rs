@@ -1,5 +1,5 @@
-//! What pixelaudit types into a site, from `rules/probes.toml`: the health term its site search sends
-//! (finding F14), by the page's language.
+//! What pixelaudit types into a site, from `rules/probes.toml`: the test values its form filler types
+//! (finding F13), and the health term its site search sends (finding F14), by the page's language.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,7 +11,19 @@ use super::source::{RuleErrors, Source, version_of};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ProbesFile {
+    form: FormFile,
     search: SearchFile,
+}
+
+/// The field kinds the form filler knows (browser/form_fill.js matches fields to them).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormFile {
+    name: String,
+    email: String,
+    phone: String,
+    birth_date: String,
+    symptom: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -24,6 +36,7 @@ struct SearchFile {
 /// The probes, loaded and checked.
 #[derive(Debug, Clone)]
 pub struct Probes {
+    form_values: Vec<(String, String)>,
     search_terms: BTreeMap<String, String>,
     fallback: String,
     version: String,
@@ -58,11 +71,36 @@ impl Probes {
         if !errors.is_empty() {
             return Err(RuleErrors(errors));
         }
+        let f = file.form;
+        let form_values = [
+            ("name", f.name),
+            ("email", f.email),
+            ("phone", f.phone),
+            ("birth_date", f.birth_date),
+            ("symptom", f.symptom),
+        ];
+        for (kind, value) in &form_values {
+            if value.trim().is_empty() {
+                errors.push(source.error_near(kind, format!("form value `{kind}` is empty")));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(RuleErrors(errors));
+        }
         Ok(Probes {
+            form_values: form_values
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
             search_terms: file.search.terms,
             fallback: file.search.fallback,
             version: version_of(std::slice::from_ref(source)),
         })
+    }
+
+    /// The test values the form filler types, by field kind (`email`, `symptom`…).
+    pub fn form_values(&self) -> &[(String, String)] {
+        &self.form_values
     }
 
     /// The health term a site search sends, for a page in `lang` (`nl`, `en-GB`, `de-AT`…).
@@ -99,12 +137,28 @@ mod tests {
     }
 
     #[test]
+    fn the_form_values_are_recognisable_and_the_symptom_is_health_data() {
+        let p = shipped();
+        let value = |k: &str| {
+            p.form_values()
+                .iter()
+                .find(|(kind, _)| kind == k)
+                .unwrap()
+                .1
+                .clone()
+        };
+        assert_eq!(value("email"), "pixelaudit.test@example.nl");
+        assert!(value("symptom").contains("somberheid"));
+    }
+
+    #[test]
     fn a_fallback_without_a_term_is_a_rule_error() {
         let s = Source::new(
             "rules/probes.toml",
-            "[search]\nterms = { en = \"depression\" }\nfallback = \"nl\"\n",
+            "[form]\nname = \"a\"\nemail = \"b\"\nphone = \"c\"\nbirth_date = \"d\"\nsymptom = \"e\"\n\
+             [search]\nterms = { en = \"depression\" }\nfallback = \"nl\"\n",
         );
         let e = Probes::from_source(&s).unwrap_err();
-        assert_eq!(e.0[0].line, 3, "{e:?}");
+        assert_eq!(e.0[0].line, 9, "{e:?}");
     }
 }

@@ -216,7 +216,9 @@ pub fn rerender(
 }
 
 async fn run(config: &ScanConfig, rules: &Rules, store: &Store) -> Result<Report, ScanError> {
-    let pool = BrowserPool::launch(config.browser.clone(), config.restart_after).await?;
+    let mut browser = config.browser.clone();
+    browser.form_values = rules.probes.form_values().to_vec();
+    let pool = BrowserPool::launch(browser, config.restart_after).await?;
     store.put_meta("browser", pool.version())?;
     let fetcher = Fetcher::new(config.browser.map_hosts.as_deref(), config.browser.insecure)
         .map_err(ScanError::Other)?;
