@@ -158,8 +158,14 @@ struct FindingRow<'a> {
 fn findings(report: &Report, lang: &str) -> io::Result<Vec<u8>> {
     let rows = report.sites.iter().flat_map(|site| {
         site.findings.iter().map(move |f| {
-            let mut pages: Vec<&str> = f.occurrences.iter().map(|o| o.page.as_str()).collect();
-            pages.dedup();
+            // A page seen in several consent modes is one page: distinct pages, in order of first
+            // occurrence (occurrences are listed by mode, so equal pages need not stand together).
+            let mut pages: Vec<&str> = Vec::new();
+            for o in &f.occurrences {
+                if !pages.contains(&o.page.as_str()) {
+                    pages.push(&o.page);
+                }
+            }
             let mut modes: Vec<&str> = f.occurrences.iter().map(|o| o.mode.as_str()).collect();
             modes.sort();
             modes.dedup();
@@ -428,6 +434,28 @@ mod tests {
                 r#""Zorg <script>alert(""pwned"")</script>",https://zorg.example/,F07,medium,no,meta,meta-pixel,Titel F07,1,"https://zorg.example/ivf?q=<script>alert(""pwned"")</script>",none reject,AVG art. 9; Tw art. 11.7a,Uitleg F07"#,
             ],
         );
+    }
+
+    #[test]
+    fn a_page_seen_in_several_modes_counts_once_in_findings_csv() {
+        let mut report = sample();
+        let finding = &mut report.sites[0].findings[0];
+        let mut elsewhere = finding.occurrences[0].clone();
+        elsewhere.page = "https://zorg.example/contact".into();
+        let mut again = finding.occurrences[0].clone();
+        again.mode = crate::observe::ConsentMode::Accept;
+        // A, B, A: the page listed twice, apart, is one page.
+        finding.occurrences = vec![finding.occurrences[0].clone(), elsewhere, again];
+        let text = String::from_utf8(findings(&report, "en").unwrap()).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let pages_column = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == "pages")
+            .unwrap();
+        let first = reader.records().next().unwrap().unwrap();
+        assert_eq!(&first[pages_column], "2", "{text}");
     }
 
     #[test]

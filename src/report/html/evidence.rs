@@ -120,11 +120,14 @@ fn highlight(value: &str, terms: &[String]) -> Vec<Piece> {
 
 /// A screenshot as a `data:` URI, when it is a PNG file inside the output folder and not too large.
 pub(super) fn embed_png(dir: &Path, relative: &str) -> Option<String> {
-    let path = dir.join(relative);
-    // The path comes from our own evidence naming; refuse anything that leaves the folder anyway.
-    if relative.contains("..") || !relative.ends_with(".png") {
+    // The path comes from our own evidence naming; refuse anything that leaves the folder anyway: a
+    // climb, or an absolute path (which `join` would follow out of the folder).
+    let rel = Path::new(relative);
+    if relative.contains("..") || rel.has_root() || rel.is_absolute() || !relative.ends_with(".png")
+    {
         return None;
     }
+    let path = dir.join(rel);
     let meta = std::fs::metadata(&path).ok()?;
     if meta.len() > MAX_EMBEDDED_SCREENSHOT {
         return None;
@@ -175,6 +178,11 @@ mod tests {
         );
         assert_eq!(embed_png(dir.path(), "fake.png"), None, "not a PNG inside");
         assert_eq!(embed_png(dir.path(), "../shot.png"), None);
+        // An absolute path to a real PNG outside the folder is refused too.
+        let outside = tempfile::tempdir().unwrap();
+        let elsewhere = outside.path().join("x.png");
+        std::fs::write(&elsewhere, png).unwrap();
+        assert_eq!(embed_png(dir.path(), &elsewhere.to_string_lossy()), None);
         assert_eq!(embed_png(dir.path(), "missing.png"), None);
     }
 }
