@@ -239,6 +239,12 @@ fn the_failure_patterns_of_real_pages_are_decided_right() {
         "one-concept-dominates",
         "single-specialty-contact-no-words",
         "general-hospital-names-specialties",
+        "topic-compound-in-url",
+        "topic-named-by-lexicon-form",
+        "generic-service-terms",
+        "false-friend-in-url",
+        "one-cue-per-field",
+        "single-specialty-host-forms",
     ] {
         let of_case: Vec<_> = results.iter().filter(|(l, _)| l.case == case).collect();
         assert!(!of_case.is_empty(), "no page for failure pattern {case}");
@@ -409,5 +415,47 @@ fn related_concepts_of_one_family_make_one_topic_and_a_practice_is_known_by_its_
             .iter()
             .any(|e| e.field == pixelaudit::classify::EvidenceField::Site),
         "{c:?}"
+    );
+}
+
+#[test]
+fn a_url_word_that_runs_a_specialty_into_other_words_names_the_topic_and_says_where() {
+    let results = classify_all(&lexicon());
+    for (url, term) in [
+        (
+            "https://www.huisartsvoorbeeld-west.nl/griepvaccinatie/",
+            "griepvaccinatie",
+        ),
+        (
+            "https://www.kieferpraxis-beispiel.at/de/gratiszahnspange/wer-hat-anspruch/",
+            "gratiszahnspange",
+        ),
+    ] {
+        let (_, c) = results
+            .iter()
+            .find(|(l, _)| l.url == url)
+            .unwrap_or_else(|| panic!("{url} is not labelled"));
+        assert!(
+            c.evidence
+                .iter()
+                .any(|e| e.field == pixelaudit::classify::EvidenceField::Url && e.term == term),
+            "{url}: {:?}",
+            c.evidence
+        );
+        // Without the URL the running text only lists or passes: the compound is what decides.
+        let text_only = c.text_topic.as_ref().map_or(0.0, |t| t.points);
+        assert!(text_only < classify::THRESHOLD, "{url}: {:?}", c.text_topic);
+    }
+    let (_, news) = results
+        .iter()
+        .find(|(l, _)| l.case == "false-friend-in-url")
+        .unwrap();
+    assert!(
+        !news
+            .evidence
+            .iter()
+            .any(|e| e.field == pixelaudit::classify::EvidenceField::Url && e.term.contains("hart")),
+        "a false friend in the URL named a topic: {:?}",
+        news.evidence
     );
 }

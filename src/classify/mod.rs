@@ -194,7 +194,14 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
         let is_topic_field = weight > 0.0;
         let lower = field.text(page).unwrap_or_default().to_lowercase();
         let mut seen_concepts = BTreeSet::new();
+        let mut seen_terms = BTreeSet::new();
+        // A field's negative cues name one thing: "/over-ons/nieuws/" and "/aanmelden-contact/" say the page
+        // sits in a section of the organisation, once, however many of its words are cues.
+        let mut field_negative: f64 = 0.0;
         let mut hits = lexicon.find(&lower);
+        if field == EvidenceField::Url {
+            hits.extend(compounds_in_url(lexicon, &lower, &hits));
+        }
         // Where several languages know a term (URL words), the page's own language names it.
         hits.sort_by_key(|h| lexicon.concept(h.concept).lang != language);
         for hit in hits {
@@ -208,6 +215,10 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
                 continue;
             }
             let first_in_field = seen_concepts.insert(concept.id.clone());
+            // A term two languages' entries know ("tarif" is a French and a German price word) is one cue.
+            if is_topic_field && !seen_terms.insert(hit.term.clone()) {
+                continue;
+            }
             match concept.tier {
                 Tier::Strong | Tier::Care if !is_topic_field => {
                     *text_counts
@@ -224,7 +235,7 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
                     topic_named = true;
                 }
                 Tier::Weak => weak += tier_weight(concept.tier) * weight.max(1.0),
-                Tier::Negative => negatives += tier_weight(concept.tier),
+                Tier::Negative => field_negative = field_negative.min(tier_weight(concept.tier)),
             }
             if first_in_field {
                 evidence.insert(Evidence {
@@ -236,6 +247,7 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
                 });
             }
         }
+        negatives += field_negative;
     }
     for t in &page.schema_types {
         if lexicon.is_medical_schema_type(t) {
@@ -277,6 +289,27 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
         decision.evidence.push(site);
     }
     decision
+}
+
+/// Specialties that URL words hold inside them, read as a host word is (`griepvaccinatie`,
+/// `centrumvoorkinderwens`, `gratiszahnspange`): paths run words together as host names do, and the lexicon's
+/// whole-word forms miss them. Words the lexicon already reads (`hart` in `groene-hart`, which a false
+/// friend cancels) are left alone.
+fn compounds_in_url(
+    lexicon: &Lexicon,
+    url_words: &str,
+    hits: &[lexicon::Hit],
+) -> Vec<lexicon::Hit> {
+    let covered: BTreeSet<&str> = hits
+        .iter()
+        .filter(|h| matches!(lexicon.concept(h.concept).tier, Tier::Strong | Tier::Care))
+        .flat_map(|h| h.term.split_whitespace())
+        .collect();
+    url_words
+        .split_whitespace()
+        .filter(|w| !covered.contains(w) && lexicon.find(w).is_empty())
+        .filter_map(|w| lexicon.specialty_in_host_word(w))
+        .collect()
 }
 
 /// How the strong and care concepts of the running text are spread, and what that text may add.
@@ -411,6 +444,40 @@ contact = ["contact"]
         let topic = c.text_topic.unwrap();
         assert_eq!(topic.pattern, TextPattern::Dominant);
         assert_eq!((topic.concept.as_str(), topic.occurrences), ("ivf", 3));
+    }
+
+    #[test]
+    fn a_url_word_two_languages_know_is_one_cue_and_a_fields_negative_cues_take_off_once() {
+        let nl = "[care]\nivf = [\"ivf\"]\n[negative]\nnieuws = [\"nieuws\"]\nover-ons = [\"over ons\"]\n";
+        let en = "[care]\nin-vitro = [\"ivf\"]\n[negative]\nnews = [\"nieuws\"]\n";
+        let lexicon = Lexicon::from_sources(&[
+            Source::new("rules/medical/nl.toml", nl),
+            Source::new("rules/medical/en.toml", en),
+        ])
+        .unwrap();
+        let page = |url: &str| PageText {
+            url: text::url_words(url),
+            html_lang: Some("nl".into()),
+            ..PageText::default()
+        };
+        let topic = classify(
+            &lexicon,
+            "https://www.x.nl/ivf/",
+            &page("https://www.x.nl/ivf/"),
+        );
+        assert_eq!(topic.score, 9.0, "{topic:?}");
+        let url = "https://www.x.nl/over-ons/nieuws/ivf/";
+        let section = classify(&lexicon, url, &page(url));
+        assert_eq!(section.score, 3.0, "{section:?}");
+        assert_eq!(
+            section
+                .evidence
+                .iter()
+                .filter(|e| e.tier == Tier::Negative)
+                .count(),
+            2,
+            "both cues stay in the evidence: {section:?}"
+        );
     }
 
     #[test]
