@@ -308,14 +308,20 @@ pub fn page_type(types: &[PageType], url: &str, title: &str) -> Option<PageTypeE
     let spaced_segments: Vec<String> = segments.iter().map(|s| s.replace('-', " ")).collect();
     let whole_path = segments.join("/");
     let title_words: std::collections::HashSet<&str> = words_of(title).collect();
+    // A path that lacks a cue's first word cannot show it, which spares most phrase searches.
+    let path_words: std::collections::HashSet<&str> =
+        spaced_segments.iter().flat_map(|s| words_of(s)).collect();
     for t in types {
         for cue in &t.cues {
             let shown = match cue.field {
                 CueField::Path => whole_path == cue.text,
-                CueField::Segment => segments
-                    .iter()
-                    .zip(&spaced_segments)
-                    .any(|(s, spaced)| segment_shows(s, spaced, cue)),
+                CueField::Segment => {
+                    path_words.contains(cue.first_word.as_str())
+                        && segments
+                            .iter()
+                            .zip(&spaced_segments)
+                            .any(|(s, spaced)| segment_shows(s, spaced, cue))
+                }
                 CueField::LastSegment => segments.last().is_some_and(|s| *s == cue.text),
                 CueField::Title => {
                     title_words.contains(cue.first_word.as_str()) && has_phrase(title, &cue.text)

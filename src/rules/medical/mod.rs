@@ -6,7 +6,7 @@
 //! longer word. False-friend phrases ("behandeling van uw aanvraag") cancel the terms inside them, and
 //! negative cues (premie, vacatures) mark pages whose topic is not care.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use aho_corasick::automaton::Automaton;
@@ -83,6 +83,37 @@ pub struct Hit {
     pub concept: usize,
     /// How often the term occurs in the text.
     pub count: usize,
+}
+
+/// The terms and false friends one walk from a word start found, as offsets from that start.
+struct Walk {
+    terms: Vec<(usize, usize)>,
+    cancelled: Vec<usize>,
+}
+
+impl Walk {
+    fn of(start: usize, terms: &[(usize, usize, usize)], cancelled: &[(usize, usize)]) -> Walk {
+        Walk {
+            terms: terms.iter().map(|&(_, e, c)| (e - start, c)).collect(),
+            cancelled: cancelled.iter().map(|&(_, e)| e - start).collect(),
+        }
+    }
+
+    /// Whether everything found ends within `len` bytes of the start, the word itself (a prefix form reads on
+    /// to the end of a hyphenated word, which lies beyond it).
+    fn ends_within(&self, len: usize) -> bool {
+        self.terms.iter().all(|&(e, _)| e <= len) && self.cancelled.iter().all(|&e| e <= len)
+    }
+
+    fn replay(
+        &self,
+        start: usize,
+        terms: &mut Vec<(usize, usize, usize)>,
+        cancelled: &mut Vec<(usize, usize)>,
+    ) {
+        terms.extend(self.terms.iter().map(|&(e, c)| (start, start + e, c)));
+        cancelled.extend(self.cancelled.iter().map(|&e| (start, start + e)));
+    }
 }
 
 /// The compiled lexicon.
@@ -211,6 +242,7 @@ impl Lexicon {
     }
 
     /// Walks the word automaton from a word start and records every term and false friend that starts there.
+    /// Returns how many bytes the walk read.
     fn forms_from(
         &self,
         text: &str,
@@ -218,14 +250,14 @@ impl Lexicon {
         root: aho_corasick::automaton::StateID,
         terms: &mut Vec<(usize, usize, usize)>,
         cancelled: &mut Vec<(usize, usize)>,
-    ) {
+    ) -> usize {
         let dfa = &self.word_automaton;
         let bytes = text.as_bytes();
         let mut state = root;
         for (offset, &b) in bytes[start..].iter().enumerate() {
             state = dfa.next_state(Anchored::Yes, state, b);
             if dfa.is_dead(state) {
-                return;
+                return offset + 1;
             }
             if !dfa.is_match(state) {
                 continue;
@@ -249,6 +281,7 @@ impl Lexicon {
                 }
             }
         }
+        bytes.len() - start
     }
 
     /// Walks the reversed endings backwards from a word end and records each compound ending that closes a
@@ -298,9 +331,30 @@ impl Lexicon {
         ) else {
             return Vec::new();
         };
+        // What a walk from a word start found, by the word and the character after it, when the walk read no
+        // further: words repeat, and each distinct one is walked once. Offsets are from the word's start.
+        let mut walked: HashMap<&str, Walk> = HashMap::new();
         for (word_start, word_end) in words(text) {
             if self.word_openings.may_open(&bytes[word_start..]) {
-                self.forms_from(text, word_start, word_root, &mut terms, &mut cancelled);
+                let after = text[word_end..].chars().next().map_or(0, char::len_utf8);
+                let key = &text[word_start..word_end + after];
+                match walked.get(key) {
+                    Some(walk) => walk.replay(word_start, &mut terms, &mut cancelled),
+                    None => {
+                        let (t, c) = (terms.len(), cancelled.len());
+                        let read = self.forms_from(
+                            text,
+                            word_start,
+                            word_root,
+                            &mut terms,
+                            &mut cancelled,
+                        );
+                        let walk = Walk::of(word_start, &terms[t..], &cancelled[c..]);
+                        if read <= key.len() && walk.ends_within(word_end - word_start) {
+                            walked.insert(key, walk);
+                        }
+                    }
+                }
             }
             // A compound ending closes a word at least three bytes longer than itself, or spans the words
             // on both sides of a joiner (`verloskunde-zorg`).
@@ -362,6 +416,32 @@ stoornis = ["stoornis", "stoornissen"]
             .iter()
             .map(|h| format!("{}:{}", lex.concept(h.concept).id, h.term))
             .collect()
+    }
+
+    #[test]
+    fn a_repeated_word_is_found_each_time_whatever_follows_it() {
+        // Walks are remembered by word and the character after it; what reads on beyond that (a false
+        // friend of several words, a prefix form across a hyphen) must be walked again.
+        let lex = lexicon();
+        let counts = |text: &str| -> Vec<(String, usize)> {
+            lex.find(text)
+                .iter()
+                .map(|h| (h.term.clone(), h.count))
+                .collect()
+        };
+        assert_eq!(
+            counts(
+                "behandeling. de behandeling van uw aanvraag; behandeling en behandeling van uw aanvraag"
+            ),
+            vec![("behandeling".to_string(), 2)]
+        );
+        assert_eq!(
+            counts("diabetes, diabetes-type-2 en diabetes diabetes-type-2"),
+            vec![
+                ("diabetes".to_string(), 2),
+                ("diabetes-type-2".to_string(), 2)
+            ]
+        );
     }
 
     #[test]
