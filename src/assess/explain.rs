@@ -37,7 +37,7 @@ pub fn explain(
         )
     };
     let mut evidence = o.requests.first().cloned().unwrap_or_default();
-    if let Some(d) = &o.detail {
+    for d in &o.details {
         if !evidence.is_empty() {
             evidence.push_str("; ");
         }

@@ -99,17 +99,9 @@ impl<'c> Found<'c> {
                     o.health_terms.push(t);
                 }
             }
-            if let Some(more) = occurrence.detail {
-                match &mut o.detail {
-                    Some(d) => {
-                        for part in more.split("; ") {
-                            if !d.split("; ").any(|p| p == part) {
-                                d.push_str("; ");
-                                d.push_str(part);
-                            }
-                        }
-                    }
-                    None => o.detail = Some(more),
+            for d in occurrence.details {
+                if !o.details.contains(&d) {
+                    o.details.push(d);
                 }
             }
         }
@@ -144,5 +136,47 @@ impl<'c> Found<'c> {
                 .then(a.vendor.cmp(&b.vendor))
         });
         self.findings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::ConsentMode;
+
+    #[test]
+    fn a_second_occurrence_on_the_same_page_adds_only_its_new_details_and_keeps_each_whole() {
+        let rules = crate::rules::Rules::load(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"),
+        )
+        .unwrap();
+        let mut found = Found::new(&rules.findings);
+        let on_page = |details: &[&str]| Occurrence {
+            page: "https://www.zorg.nl/contact/".into(),
+            mode: ConsentMode::Accept,
+            details: details.iter().map(|d| d.to_string()).collect(),
+            ..Occurrence::default()
+        };
+        // A decoded value may itself hold "; ": it stays one detail.
+        found.add(
+            "F13",
+            Some("meta"),
+            None,
+            false,
+            on_page(&["em=\"a; b\" as SHA-256"]),
+        );
+        found.add(
+            "F13",
+            Some("meta"),
+            None,
+            false,
+            on_page(&["em=\"a; b\" as SHA-256", "ph=\"06\" as SHA-256"]),
+        );
+        let f = &found.findings[0];
+        assert_eq!(f.occurrences.len(), 1);
+        assert_eq!(
+            f.occurrences[0].details,
+            vec!["em=\"a; b\" as SHA-256", "ph=\"06\" as SHA-256"]
+        );
     }
 }

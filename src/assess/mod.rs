@@ -77,7 +77,7 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
                             vec![],
                             vec![format!("{} {}", c.domain, c.name)],
                             vec![],
-                            None,
+                            vec![],
                         ),
                     );
                 }
@@ -96,7 +96,7 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
                         vec![format!("GET {}", plugin.url)],
                         vec![],
                         vec![],
-                        None,
+                        vec![],
                     ),
                 );
             }
@@ -114,7 +114,7 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
                     vec![format!("{} {}", d.method, d.url)],
                     vec![],
                     vec![],
-                    None,
+                    vec![],
                 ),
             );
         }
@@ -157,7 +157,7 @@ fn leak_findings(found: &mut Found, page: &PageReport) {
                     vec![format!("{} {}", request.method, request.url)],
                     vec![],
                     vec![],
-                    Some(leaked.join("; ")),
+                    leaked,
                 );
                 found.add("F13", Some(&tracker.vendor), Some(&tracker.rule), false, o);
             }
@@ -170,7 +170,7 @@ fn leak_findings(found: &mut Found, page: &PageReport) {
                     vec![format!("{} {}", request.method, request.url)],
                     vec![],
                     vec![term.clone()],
-                    Some(format!("searched for \"{term}\"")),
+                    vec![format!("searched for \"{term}\"")],
                 );
                 found.add("F14", Some(&tracker.vendor), Some(&tracker.rule), false, o);
             }
@@ -194,7 +194,7 @@ fn requests_findings(
             proof.clone(),
             vec![],
             request.health_terms.clone(),
-            detail,
+            detail.into_iter().collect(),
         )
     };
     let vendor = Some(tracker.vendor.as_str());
@@ -309,7 +309,7 @@ fn banner_findings(found: &mut Found, site: &SiteReport) {
     let at = |detail: String| Occurrence {
         page: first_page.clone(),
         mode: ConsentMode::None,
-        detail: Some(detail),
+        details: vec![detail],
         ..Occurrence::default()
     };
     if !consent.banner_found {
@@ -402,7 +402,7 @@ fn occurrence(
     requests: Vec<String>,
     cookies: Vec<String>,
     health_terms: Vec<String>,
-    detail: Option<String>,
+    details: Vec<String>,
 ) -> Occurrence {
     Occurrence {
         page: page.url.clone(),
@@ -411,7 +411,7 @@ fn occurrence(
         requests,
         cookies,
         health_terms,
-        detail,
+        details,
     }
 }
 

@@ -58,7 +58,7 @@ fn finding(id: &str, severity: Severity, page: &str, line: &str) -> Finding {
                 requests: vec![line.into()],
                 cookies: vec![format!(".shop.example {SCRIPT}")],
                 health_terms: vec!["ivf".into()],
-                detail: Some(format!("banner button {SCRIPT}")),
+                details: vec![format!("banner button {SCRIPT}")],
             },
             Occurrence {
                 page: page.into(),

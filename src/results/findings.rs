@@ -47,8 +47,9 @@ pub struct Occurrence {
     pub cookies: Vec<String>,
     /// Health terms the requests carried.
     pub health_terms: Vec<String>,
-    /// Whatever else proves it (banner controls, decoded parameters).
-    pub detail: Option<String>,
+    /// Whatever else proves it (banner controls, decoded parameters), one fact each.
+    #[serde(default)]
+    pub details: Vec<String>,
 }
 
 /// A site's findings in numbers.

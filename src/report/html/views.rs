@@ -72,7 +72,7 @@ struct OccurrenceView {
     page: String,
     mode: String,
     phase: Option<String>,
-    detail: Option<String>,
+    details: Vec<String>,
     requests: Vec<RequestView>,
     cookies: Vec<String>,
 }
@@ -185,7 +185,7 @@ fn finding_view(site: &SiteReport, f: &Finding, lang: &str) -> FindingView {
                 page: o.page.clone(),
                 mode: o.mode.as_str().into(),
                 phase: o.phase.map(|p| p.as_str().into()),
-                detail: o.detail.clone(),
+                details: o.details.clone(),
                 requests: o
                     .requests
                     .iter()
