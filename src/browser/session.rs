@@ -12,6 +12,7 @@ use chromiumoxide::cdp::browser_protocol::target::{CreateTargetParams, EventTarg
 use chromiumoxide::listeners::EventStream;
 
 use super::collector::{Collector, VisitContext};
+
 use super::consent::{self, ConsentPlan};
 use super::content::ContentCollector;
 use super::cookies::CookieCollector;
@@ -26,6 +27,9 @@ use super::storage::StorageCollector;
 use super::watchdog::{Fault, Watchdog};
 use super::{BrowserError, Chromium};
 use crate::observe::{ConsentMode, Observation};
+
+/// How long a collector waits for a renderer that has crashed or already failed to answer another one.
+const HUNG_PATIENCE: Duration = Duration::from_secs(2);
 
 /// One visitor: a browser context whose cookies and storage carry over from page to page.
 pub struct Session {
@@ -173,10 +177,12 @@ impl Session {
         // A lost renderer answers nothing that needs it, and a failed page has nothing of its own to
         // read; the collectors that need only the browser (network, cookies) still get their say.
         let renderer_needed = matches!(loading, Loading::Complete | Loading::Partial);
+        // A page of 100,000 links takes its content collector seconds to read on a busy machine: the
+        // patience is for a renderer that has stopped answering, not for a slow one.
         let patience = if !renderer_needed || visit.watchdog.renderer_crashed() {
-            Duration::from_secs(2)
+            HUNG_PATIENCE
         } else {
-            Duration::from_secs(10)
+            Duration::from_secs(30)
         };
         collectors.collect(&visit, observation, patience).await;
         chromium.router.forget(&session);
@@ -254,32 +260,41 @@ impl Collectors {
         self.forms.act(visit, observation).await;
     }
 
-    /// Every collector's say, each within `patience`; the first failure is the visit's error.
+    /// Every collector's say, each within `patience`; the first failure is the visit's error. Once one
+    /// collector found the renderer not answering, the others get [`HUNG_PATIENCE`]: a hung page should
+    /// not cost the full patience nine times.
     async fn collect(
         &mut self,
         visit: &VisitContext,
         observation: &mut Observation,
         patience: Duration,
     ) {
-        collect_one(&mut self.dialogs, visit, observation, patience).await;
-        collect_one(&mut self.popups, visit, observation, patience).await;
-        collect_one(&mut self.network, visit, observation, patience).await;
-        collect_one(&mut self.storage, visit, observation, patience).await;
-        collect_one(&mut self.cookies, visit, observation, patience).await;
-        collect_one(&mut self.frames, visit, observation, patience).await;
-        collect_one(&mut self.content, visit, observation, patience).await;
-        collect_one(&mut self.screenshot, visit, observation, patience).await;
-        collect_one(&mut self.forms, visit, observation, patience).await;
+        let mut patience = patience;
+        let p = &mut patience;
+        collect_one(&mut self.dialogs, visit, observation, p).await;
+        collect_one(&mut self.popups, visit, observation, p).await;
+        collect_one(&mut self.network, visit, observation, p).await;
+        collect_one(&mut self.storage, visit, observation, p).await;
+        collect_one(&mut self.cookies, visit, observation, p).await;
+        collect_one(&mut self.frames, visit, observation, p).await;
+        collect_one(&mut self.content, visit, observation, p).await;
+        collect_one(&mut self.screenshot, visit, observation, p).await;
+        collect_one(&mut self.forms, visit, observation, p).await;
     }
 }
 
+/// One collector's say within `patience`, which a collector that gets no answer in time shortens to
+/// [`HUNG_PATIENCE`] for the ones after it.
 async fn collect_one(
     collector: &mut impl Collector,
     visit: &VisitContext,
     observation: &mut Observation,
-    patience: Duration,
+    patience: &mut Duration,
 ) {
-    let result = tokio::time::timeout(patience, collector.collect(visit, observation)).await;
+    let result = tokio::time::timeout(*patience, collector.collect(visit, observation)).await;
+    if result.is_err() {
+        *patience = (*patience).min(HUNG_PATIENCE);
+    }
     if observation.error.is_none() {
         match result {
             Ok(Err(e)) => observation.error = Some(format!("could not read the page: {e}")),
