@@ -245,6 +245,9 @@ fn the_failure_patterns_of_real_pages_are_decided_right() {
         "false-friend-in-url",
         "one-cue-per-field",
         "single-specialty-host-forms",
+        "umlauts-in-url",
+        "english-url-no-compounds",
+        "half-is-not-dominant",
     ] {
         let of_case: Vec<_> = results.iter().filter(|(l, _)| l.case == case).collect();
         assert!(!of_case.is_empty(), "no page for failure pattern {case}");

@@ -43,7 +43,8 @@ const WEAK_CAP: f64 = 1.5;
 const NEGATIVE_CAP: f64 = 12.0;
 /// A concept dominates the running text when it occurs at least this often…
 const DOMINANT_MIN_OCCURRENCES: usize = 3;
-/// …and makes up at least half of all strong and care occurrences there.
+/// …and makes up more than half of all strong and care occurrences there (half is a tie between concepts,
+/// as on a visiting-hours page that names the maternity ward and intensive care alike).
 const DOMINANT_MIN_SHARE: f64 = 0.5;
 /// From this many distinct concepts with none dominant, the text is a list of care types.
 const LIST_MIN_CONCEPTS: usize = 3;
@@ -199,7 +200,15 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
         // sits in a section of the organisation, once, however many of its words are cues.
         let mut field_negative: f64 = 0.0;
         let mut hits = lexicon.find(&lower);
-        if field == EvidenceField::Url {
+        if field == EvidenceField::Url && language == "de" {
+            hits.extend(umlauts_in_url(lexicon, &lower, &hits));
+        }
+        if field == EvidenceField::Url
+            && lexicon
+                .site_cues()
+                .compounding_languages
+                .contains(&language)
+        {
             hits.extend(compounds_in_url(lexicon, &lower, &hits));
         }
         // Where several languages know a term (URL words), the page's own language names it.
@@ -292,7 +301,8 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
 }
 
 /// Specialties that URL words hold inside them, read as a host word is (`griepvaccinatie`,
-/// `centrumvoorkinderwens`, `gratiszahnspange`): paths run words together as host names do, and the lexicon's
+/// `centrumvoorkinderwens`, `gratiszahnspange`): Dutch and German paths run words together as host names do
+/// (`compounding_languages` in `rules/medical/sites.toml`), and the lexicon's
 /// whole-word forms miss them. Words the lexicon already reads (`hart` in `groene-hart`, which a false
 /// friend cancels) are left alone.
 fn compounds_in_url(
@@ -312,6 +322,23 @@ fn compounds_in_url(
         .collect()
 }
 
+/// Terms a German URL writes without umlauts (`/kuenstliche-befruchtung`, `/aerzte/`), which the lexicon
+/// writes with them, unless the URL's own spelling found the concept already.
+fn umlauts_in_url(lexicon: &Lexicon, url_words: &str, hits: &[lexicon::Hit]) -> Vec<lexicon::Hit> {
+    let spelled = url_words
+        .replace("ae", "ä")
+        .replace("oe", "ö")
+        .replace("ue", "ü");
+    if spelled == url_words {
+        return Vec::new();
+    }
+    lexicon
+        .find(&spelled)
+        .into_iter()
+        .filter(|h| !hits.iter().any(|known| known.concept == h.concept))
+        .collect()
+}
+
 /// How the strong and care concepts of the running text are spread, and what that text may add.
 fn text_topic(counts: &BTreeMap<String, usize>) -> Option<TextTopic> {
     let (concept, &occurrences) = counts
@@ -320,7 +347,7 @@ fn text_topic(counts: &BTreeMap<String, usize>) -> Option<TextTopic> {
     let of: usize = counts.values().sum();
     let distinct = counts.len();
     let pattern = if occurrences >= DOMINANT_MIN_OCCURRENCES
-        && occurrences as f64 >= DOMINANT_MIN_SHARE * of as f64
+        && occurrences as f64 > DOMINANT_MIN_SHARE * of as f64
     {
         TextPattern::Dominant
     } else if distinct >= LIST_MIN_CONCEPTS {

@@ -146,6 +146,8 @@ pub struct SiteCues {
     pub general: Vec<String>,
     /// Forms that name a specialty at the start of a host word (`ggzcentraal`, `ivfkliniek`).
     pub host_prefixes: Vec<String>,
+    /// Languages whose URL paths run words together as host names do (`griepvaccinatie`).
+    pub compounding_languages: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -153,6 +155,8 @@ pub struct SiteCues {
 struct SitesFile {
     #[serde(default)]
     host_prefixes: Vec<String>,
+    #[serde(default)]
+    compounding_languages: Vec<String>,
     #[serde(default)]
     general: BTreeMap<String, Vec<String>>,
 }
@@ -246,6 +250,7 @@ pub fn parse_sites(path: &Path, text: &str) -> Result<SiteCues, Vec<RuleError>> 
             .into_iter()
             .map(|w| w.trim().to_lowercase())
             .collect(),
+        compounding_languages: file.compounding_languages,
     })
 }
 
