@@ -15,6 +15,7 @@ mod field;
 mod site;
 mod terms;
 pub mod text;
+mod url;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,6 +29,7 @@ use site::host_specialty;
 pub use site::{classify_site, remove_site_boilerplate};
 pub use terms::{annotate_health_terms, health_terms, link_score};
 pub use text::{PageText, extract};
+use url::{compounds_in_url, umlauts_in_url};
 
 /// Score from which a page is medical.
 pub const THRESHOLD: f64 = 6.0;
@@ -298,45 +300,6 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
         decision.evidence.push(site);
     }
     decision
-}
-
-/// Specialties that URL words hold inside them, read as a host word is (`griepvaccinatie`,
-/// `centrumvoorkinderwens`, `gratiszahnspange`): Dutch and German paths run words together as host names do
-/// (`compounding_languages` in `rules/medical/sites.toml`), and the lexicon's
-/// whole-word forms miss them. Words the lexicon already reads (`hart` in `groene-hart`, which a false
-/// friend cancels) are left alone.
-fn compounds_in_url(
-    lexicon: &Lexicon,
-    url_words: &str,
-    hits: &[lexicon::Hit],
-) -> Vec<lexicon::Hit> {
-    let covered: BTreeSet<&str> = hits
-        .iter()
-        .filter(|h| matches!(lexicon.concept(h.concept).tier, Tier::Strong | Tier::Care))
-        .flat_map(|h| h.term.split_whitespace())
-        .collect();
-    url_words
-        .split_whitespace()
-        .filter(|w| !covered.contains(w) && lexicon.find(w).is_empty())
-        .filter_map(|w| lexicon.specialty_in_host_word(w))
-        .collect()
-}
-
-/// Terms a German URL writes without umlauts (`/kuenstliche-befruchtung`, `/aerzte/`), which the lexicon
-/// writes with them, unless the URL's own spelling found the concept already.
-fn umlauts_in_url(lexicon: &Lexicon, url_words: &str, hits: &[lexicon::Hit]) -> Vec<lexicon::Hit> {
-    let spelled = url_words
-        .replace("ae", "ä")
-        .replace("oe", "ö")
-        .replace("ue", "ü");
-    if spelled == url_words {
-        return Vec::new();
-    }
-    lexicon
-        .find(&spelled)
-        .into_iter()
-        .filter(|h| !hits.iter().any(|known| known.concept == h.concept))
-        .collect()
 }
 
 /// How the strong and care concepts of the running text are spread, and what that text may add.

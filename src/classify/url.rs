@@ -1,0 +1,47 @@
+//! What a URL's path says beyond the lexicon's whole words: specialties run into other words, as Dutch and
+//! German write them, and German words spelled without their umlauts.
+
+use super::*;
+
+/// Specialties that URL words hold inside them, read as a host word is (`griepvaccinatie`,
+/// `centrumvoorkinderwens`, `gratiszahnspange`): Dutch and German paths run words together as host names do
+/// (`compounding_languages` in `rules/medical/sites.toml`), and the lexicon's
+/// whole-word forms miss them. Words the lexicon already reads (`hart` in `groene-hart`, which a false
+/// friend cancels) are left alone.
+pub(super) fn compounds_in_url(
+    lexicon: &Lexicon,
+    url_words: &str,
+    hits: &[lexicon::Hit],
+) -> Vec<lexicon::Hit> {
+    let covered: BTreeSet<&str> = hits
+        .iter()
+        .filter(|h| matches!(lexicon.concept(h.concept).tier, Tier::Strong | Tier::Care))
+        .flat_map(|h| h.term.split_whitespace())
+        .collect();
+    url_words
+        .split_whitespace()
+        .filter(|w| !covered.contains(w) && lexicon.find(w).is_empty())
+        .filter_map(|w| lexicon.specialty_in_host_word(w))
+        .collect()
+}
+
+/// Terms a German URL writes without umlauts (`/kuenstliche-befruchtung`, `/aerzte/`), which the lexicon
+/// writes with them, unless the URL's own spelling found the concept already.
+pub(super) fn umlauts_in_url(
+    lexicon: &Lexicon,
+    url_words: &str,
+    hits: &[lexicon::Hit],
+) -> Vec<lexicon::Hit> {
+    let spelled = url_words
+        .replace("ae", "ä")
+        .replace("oe", "ö")
+        .replace("ue", "ü");
+    if spelled == url_words {
+        return Vec::new();
+    }
+    lexicon
+        .find(&spelled)
+        .into_iter()
+        .filter(|h| !hits.iter().any(|known| known.concept == h.concept))
+        .collect()
+}
