@@ -12,7 +12,6 @@ use chromiumoxide::cdp::browser_protocol::target::{CreateTargetParams, EventTarg
 use chromiumoxide::listeners::EventStream;
 
 use super::collector::{Collector, VisitContext};
-
 use super::consent::{self, ConsentPlan};
 use super::content::ContentCollector;
 use super::cookies::CookieCollector;

@@ -17,6 +17,7 @@ impl Lexicon {
         let mut languages = Vec::new();
         let mut page_types = Vec::new();
         let mut site_cues = SiteCues::default();
+        let mut sites_source = None;
         let mut schema_types = Vec::new();
         let mut families = None;
         for source in sources {
@@ -53,6 +54,7 @@ impl Lexicon {
                     Ok(cues) => site_cues = cues,
                     Err(e) => errors.extend(e),
                 }
+                sites_source = Some((path.clone(), text.clone()));
                 continue;
             }
             let lang = source.stem();
@@ -171,6 +173,21 @@ impl Lexicon {
                             ),
                         ));
                     }
+                }
+            }
+        }
+        // A misspelt language would switch the URL reading off without a word.
+        if let Some((path, text)) = &sites_source {
+            for lang in &site_cues.compounding_languages {
+                if !languages.contains(lang) {
+                    errors.push(crate::rules::err_at(
+                        path,
+                        text,
+                        lang,
+                        format!(
+                            "compounding_languages: no lexicon rules/medical/{lang}.toml for `{lang}`"
+                        ),
+                    ));
                 }
             }
         }

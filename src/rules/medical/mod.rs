@@ -569,4 +569,19 @@ stoornis = ["stoornis", "stoornissen"]
         assert!(errors.0[0].message.contains("somberheid"), "{errors:?}");
         assert_eq!(errors.0[0].line, 2);
     }
+
+    #[test]
+    fn a_compounding_language_without_a_lexicon_is_a_rule_error() {
+        let sources = vec![
+            Source::new("rules/medical/nl.toml", "[strong]\nangst = [\"angst\"]\n"),
+            Source::new(
+                "rules/medical/sites.toml",
+                "host_prefixes = []\ncompounding_languages = [\"nl\", \"dk\"]\n",
+            ),
+        ];
+        let errors = Lexicon::from_sources(&sources).unwrap_err();
+        assert_eq!(errors.0.len(), 1, "{errors:?}");
+        assert!(errors.0[0].message.contains("`dk`"), "{errors:?}");
+        assert_eq!(errors.0[0].line, 2);
+    }
 }
