@@ -248,6 +248,10 @@ fn the_failure_patterns_of_real_pages_are_decided_right() {
         "umlauts-in-url",
         "english-url-no-compounds",
         "half-is-not-dominant",
+        "one-word-one-mention",
+        "way-of-working-is-care",
+        "department-short-name",
+        "department-presentation",
     ] {
         let of_case: Vec<_> = results.iter().filter(|(l, _)| l.case == case).collect();
         assert!(!of_case.is_empty(), "no page for failure pattern {case}");
@@ -460,5 +464,36 @@ fn a_url_word_that_runs_a_specialty_into_other_words_names_the_topic_and_says_wh
             .any(|e| e.field == pixelaudit::classify::EvidenceField::Url && e.term.contains("hart")),
         "a false friend in the URL named a topic: {:?}",
         news.evidence
+    );
+}
+
+/// A care department's short name in the URL (`/vergoedingen/vervoer`) names the topic when it heads a term
+/// of the text ("zittend ziekenvervoer"), and says so; a word that only opens a term ("contactlenzen" below
+/// `/vergoedingen/contact`) does not.
+#[test]
+fn a_departments_short_name_is_read_from_the_term_it_heads() {
+    let results = classify_all(&lexicon());
+    let url_terms = |url: &str| -> Vec<String> {
+        let (_, c) = results
+            .iter()
+            .find(|(l, _)| l.url == url)
+            .unwrap_or_else(|| panic!("{url} is not labelled"));
+        c.evidence
+            .iter()
+            .filter(|e| e.field == pixelaudit::classify::EvidenceField::Url)
+            .map(|e| e.term.clone())
+            .collect()
+    };
+    let transport = url_terms("https://www.zorgverzekeraar-voorbeeld.nl/vergoedingen/vervoer/");
+    assert!(
+        transport
+            .iter()
+            .any(|t| t == "vervoer (zittend ziekenvervoer)"),
+        "{transport:?}"
+    );
+    let contact = url_terms("https://www.zorgverzekeraar-voorbeeld.nl/vergoedingen/contact/");
+    assert!(
+        !contact.iter().any(|t| t.starts_with("contact (")),
+        "{contact:?}"
     );
 }

@@ -45,3 +45,33 @@ pub(super) fn umlauts_in_url(
         .filter(|h| !hits.iter().any(|known| known.concept == h.concept))
         .collect()
 }
+
+/// The care concept that a care department's short name in the URL stands for, found in the running text:
+/// `/vergoedingen/vervoer` on a page about "zittend ziekenvervoer" is the page of that care type. The
+/// department's word must end a term of the text (its head: Dutch and German compounds end in what they are a
+/// kind of, English and French phrases in their noun's word), so `/vergoedingen/contact` is not read from
+/// "contactlenzen".
+pub(super) fn department_in_text(
+    lexicon: &Lexicon,
+    url: &str,
+    text_hits: &[lexicon::Hit],
+) -> Option<lexicon::Hit> {
+    let department = context::care_department(lexicon.page_types(), url)?;
+    department
+        .split('-')
+        .filter(|w| w.chars().count() >= 4)
+        .find_map(|word| {
+            text_hits.iter().find(|h| {
+                h.term != word
+                    && h.term
+                        .split_whitespace()
+                        .next_back()
+                        .is_some_and(|last| last.ends_with(word))
+            })
+        })
+        .map(|h| lexicon::Hit {
+            term: format!("{department} ({})", h.term),
+            concept: h.concept,
+            count: 1,
+        })
+}

@@ -49,6 +49,8 @@ struct PageTypeEntry {
     #[serde(default)]
     title_names_the_site: bool,
     #[serde(default)]
+    opens_care_pages: bool,
+    #[serde(default)]
     path: Vec<String>,
     #[serde(default)]
     segment: BTreeMap<String, Vec<String>>,
@@ -115,6 +117,9 @@ pub struct PageType {
     /// Whether the page's title and h1 name the organisation rather than the page's topic (a home page's
     /// tagline): then they count for the site's specialty only.
     pub title_names_the_site: bool,
+    /// Whether a last-segment cue of this type, with a further segment after it, opens the pages of one care
+    /// type or department (`/specialismen/cardiologie/…`, `/offre-de-soins/amp/…`).
+    pub opens_care_pages: bool,
     cues: Vec<Cue>,
 }
 
@@ -223,6 +228,7 @@ pub fn parse_page_types(path: &Path, text: &str) -> Result<Vec<PageType>, Vec<Ru
                 name: entry.name,
                 weight: entry.weight,
                 title_names_the_site: entry.title_names_the_site,
+                opens_care_pages: entry.opens_care_pages,
                 cues,
             },
         ));
@@ -307,9 +313,11 @@ fn has_phrase(text: &str, phrase: &str) -> bool {
 }
 
 /// The first page type (in file order) whose cue the page shows. `title` is the page's title and h1, lower
-/// case.
+/// case. Segments below a care department (`/offre-de-soins/amp/presentation`) show no type: they name the
+/// department's own presentation, news or contact page, whose topic is the department.
 pub fn page_type(types: &[PageType], url: &str, title: &str) -> Option<PageTypeEvidence> {
-    let segments = path_segments(url);
+    let mut segments = path_segments(url);
+    segments.truncate(care_department_end(types, &segments));
     let spaced_segments: Vec<String> = segments.iter().map(|s| s.replace('-', " ")).collect();
     let whole_path = segments.join("/");
     let title_words: std::collections::HashSet<&str> = words_of(title).collect();
@@ -350,6 +358,32 @@ pub fn page_type(types: &[PageType], url: &str, title: &str) -> Option<PageTypeE
         }
     }
     None
+}
+
+/// Whether a path segment is a care section that opens care pages below it (`vergoedingen`, `specialismen`).
+fn opens_care_pages(types: &[PageType], segment: &str) -> bool {
+    types.iter().filter(|t| t.opens_care_pages).any(|t| {
+        t.cues
+            .iter()
+            .any(|c| c.field == CueField::LastSegment && c.text == segment)
+    })
+}
+
+/// Where the segments inside a care department start: two after the first segment that opens care pages
+/// (the care section, then the department), or the path's length when none does.
+fn care_department_end(types: &[PageType], segments: &[String]) -> usize {
+    segments
+        .iter()
+        .position(|s| opens_care_pages(types, s))
+        .map_or(segments.len(), |at| (at + 2).min(segments.len()))
+}
+
+/// The segment that names a care department or care type right below a care section
+/// (`vervoer` in `/vergoedingen/vervoer`, `amp` in `/offre-de-soins/amp/presentation`), if the path has one.
+pub fn care_department(types: &[PageType], url: &str) -> Option<String> {
+    let segments = path_segments(url);
+    let section = segments.iter().position(|s| opens_care_pages(types, s))?;
+    segments.get(section + 1).cloned()
 }
 
 /// The words of a host name that can name a site (`www.ggz-kompas.nl` → `ggz`, `kompas`): the registrable
@@ -396,6 +430,7 @@ path = ["", "home", "nl"]
 [overview]
 name = "overview of care"
 weight = 4.5
+opens_care_pages = true
 last_segment.nl = ["vergoedingen"]
 
 [about]
@@ -418,6 +453,36 @@ title.nl = ["over ons"]
         assert_eq!(id("https://www.x.nl/", ""), Some("home".into()));
         assert_eq!(id("https://www.x.nl/nl/", ""), Some("home".into()));
         assert_eq!(id("https://www.x.nl/nl/ivf/", ""), None);
+    }
+
+    #[test]
+    fn below_a_care_department_the_segments_name_its_own_pages_not_a_page_type() {
+        assert_eq!(id("https://www.x.nl/over-ons/", ""), Some("about".into()));
+        assert_eq!(
+            id("https://www.x.nl/vergoedingen/over-ons/", ""),
+            Some("about".into())
+        );
+        assert_eq!(id("https://www.x.nl/vergoedingen/ivf/over-ons/", ""), None);
+        // The title still shows the type.
+        assert_eq!(
+            id("https://www.x.nl/vergoedingen/ivf/over-ons/", "over ons"),
+            Some("about".into())
+        );
+        assert_eq!(
+            care_department(
+                &types(),
+                "https://www.x.nl/nl/vergoedingen/vervoer/aanvragen"
+            ),
+            Some("vervoer".into())
+        );
+        assert_eq!(
+            care_department(&types(), "https://www.x.nl/vergoedingen/"),
+            None
+        );
+        assert_eq!(
+            care_department(&types(), "https://www.x.nl/over-ons/ivf/"),
+            None
+        );
     }
 
     #[test]
