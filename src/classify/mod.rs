@@ -267,7 +267,11 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
     }
     if !topic_named && let Some(hit) = department_in_text(lexicon, url, &text_hits) {
         let concept = lexicon.concept(hit.concept);
-        topic += tier_weight(concept.tier) * TOPIC_FIELDS[0].1;
+        let url_weight = TOPIC_FIELDS
+            .iter()
+            .find(|(f, _)| *f == EvidenceField::Url)
+            .map_or(0.0, |(_, w)| *w);
+        topic += tier_weight(concept.tier) * url_weight;
         topic_named = true;
         evidence.insert(Evidence {
             term: hit.term,

@@ -369,21 +369,23 @@ fn opens_care_pages(types: &[PageType], segment: &str) -> bool {
     })
 }
 
-/// Where the segments inside a care department start: two after the first segment that opens care pages
-/// (the care section, then the department), or the path's length when none does.
+/// Where the segments inside a care department start: two after the care section (the section, then the
+/// department), or the path's length when there is none.
 fn care_department_end(types: &[PageType], segments: &[String]) -> usize {
-    segments
-        .iter()
-        .position(|s| opens_care_pages(types, s))
-        .map_or(segments.len(), |at| (at + 2).min(segments.len()))
+    care_section(types, segments).map_or(segments.len(), |at| (at + 2).min(segments.len()))
 }
 
 /// The segment that names a care department or care type right below a care section
 /// (`vervoer` in `/vergoedingen/vervoer`, `amp` in `/offre-de-soins/amp/presentation`), if the path has one.
 pub fn care_department(types: &[PageType], url: &str) -> Option<String> {
     let segments = path_segments(url);
-    let section = segments.iter().position(|s| opens_care_pages(types, s))?;
+    let section = care_section(types, &segments)?;
     segments.get(section + 1).cloned()
+}
+
+/// The position of the first segment that opens care pages below it, if any.
+fn care_section(types: &[PageType], segments: &[String]) -> Option<usize> {
+    segments.iter().position(|s| opens_care_pages(types, s))
 }
 
 /// The words of a host name that can name a site (`www.ggz-kompas.nl` → `ggz`, `kompas`): the registrable

@@ -365,18 +365,18 @@ impl Lexicon {
                 self.endings_before(text, word_end, ending_root, &mut terms);
                 // A word that a form names whole (`fysiotherapie`) is one mention, not also one of the
                 // ending's concept (`-therapie`): counted twice, one topic would look like two.
-                let (forms, endings) = terms.split_at(endings_here);
-                let named: Vec<(usize, usize)> = forms[forms_here..]
-                    .iter()
-                    .map(|&(s, e, _)| (s, e))
-                    .collect();
-                let kept: Vec<_> = endings
-                    .iter()
-                    .copied()
-                    .filter(|&(s, e, _)| !named.contains(&(s, e)))
-                    .collect();
-                terms.truncate(endings_here);
-                terms.extend(kept);
+                let mut at = endings_here;
+                while at < terms.len() {
+                    let (s, e, _) = terms[at];
+                    if terms[forms_here..endings_here]
+                        .iter()
+                        .any(|&(fs, fe, _)| (fs, fe) == (s, e))
+                    {
+                        terms.remove(at);
+                    } else {
+                        at += 1;
+                    }
+                }
             }
         }
         // In the order the terms stand in the text, whichever automaton found them.
