@@ -3,6 +3,7 @@
 //! backwards, host words).
 
 use super::*;
+use std::collections::BTreeSet;
 
 impl Lexicon {
     /// Builds the lexicon from rule files; `page-types.toml`, `families.toml` and `sites.toml` are read as
@@ -80,6 +81,13 @@ impl Lexicon {
                         tier,
                         lang: lang.clone(),
                     });
+                    // URLs and hurried writers drop accents and hyphens (`/gastro-enterologie/` reads as
+                    // "gastro enterologie"): each form is also known in those spellings, once per concept.
+                    let written: BTreeSet<String> = forms
+                        .iter()
+                        .map(|f| f.trim_end_matches('*').trim().to_lowercase())
+                        .collect();
+                    let mut spelled: BTreeSet<String> = BTreeSet::new();
                     for form in forms {
                         let (form, prefix) = match form.strip_suffix('*') {
                             Some(f) => (f, true),
@@ -108,6 +116,14 @@ impl Lexicon {
                                 ),
                             ));
                             continue;
+                        }
+                        let spaced = form.replace('-', " ");
+                        let variants = [fold_accents(&form), fold_accents(&spaced), spaced];
+                        for variant in variants {
+                            if !written.contains(&variant) && spelled.insert(variant.clone()) {
+                                word_patterns.push(variant);
+                                word_forms.push(WordForm::Term { concept, prefix });
+                            }
                         }
                         word_patterns.push(form);
                         word_forms.push(WordForm::Term { concept, prefix });

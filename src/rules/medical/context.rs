@@ -12,6 +12,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::words::fold_accents;
 use crate::rules::source::{RuleError, Source, line_at};
 
 /// File names of the two context files inside `rules/medical/`.
@@ -52,6 +53,8 @@ struct PageTypeEntry {
     opens_care_pages: bool,
     #[serde(default)]
     path: Vec<String>,
+    #[serde(default)]
+    not_with_query: Vec<String>,
     #[serde(default)]
     segment: BTreeMap<String, Vec<String>>,
     #[serde(default)]
@@ -120,6 +123,9 @@ pub struct PageType {
     /// Whether a last-segment cue of this type, with a further segment after it, opens the pages of one care
     /// type or department (`/specialismen/cardiologie/…`, `/offre-de-soins/amp/…`).
     pub opens_care_pages: bool,
+    /// Query keys that name the page when its path does not (`/index.php?id=194` is page 194 of a CMS): with
+    /// one of them in the URL, the path cues of this type do not apply.
+    pub not_with_query: Vec<String>,
     cues: Vec<Cue>,
 }
 
@@ -151,6 +157,9 @@ pub struct SiteCues {
     pub general: Vec<String>,
     /// Forms that name a specialty at the start of a host word (`ggzcentraal`, `ivfkliniek`).
     pub host_prefixes: Vec<String>,
+    /// Words that hold a form without naming it (`orthodox` opens with `ortho`): a form inside one of them
+    /// names no specialty.
+    pub host_false_friends: Vec<String>,
     /// Languages whose URL paths run words together as host names do (`griepvaccinatie`).
     pub compounding_languages: Vec<String>,
 }
@@ -160,6 +169,8 @@ pub struct SiteCues {
 struct SitesFile {
     #[serde(default)]
     host_prefixes: Vec<String>,
+    #[serde(default)]
+    host_false_friends: Vec<String>,
     #[serde(default)]
     compounding_languages: Vec<String>,
     #[serde(default)]
@@ -229,6 +240,11 @@ pub fn parse_page_types(path: &Path, text: &str) -> Result<Vec<PageType>, Vec<Ru
                 weight: entry.weight,
                 title_names_the_site: entry.title_names_the_site,
                 opens_care_pages: entry.opens_care_pages,
+                not_with_query: entry
+                    .not_with_query
+                    .iter()
+                    .map(|k| k.trim().to_lowercase())
+                    .collect(),
                 cues,
             },
         ));
@@ -255,6 +271,12 @@ pub fn parse_sites(path: &Path, text: &str) -> Result<SiteCues, Vec<RuleError>> 
             .host_prefixes
             .into_iter()
             .map(|w| w.trim().to_lowercase())
+            .collect(),
+        host_false_friends: file
+            .host_false_friends
+            .into_iter()
+            .map(|w| fold_accents(&w.trim().to_lowercase()))
+            .filter(|w| !w.is_empty())
             .collect(),
         compounding_languages: file.compounding_languages,
     })
@@ -324,10 +346,14 @@ pub fn page_type(types: &[PageType], url: &str, title: &str) -> Option<PageTypeE
     // A path that lacks a cue's first word cannot show it, which spares most phrase searches.
     let path_words: std::collections::HashSet<&str> =
         spaced_segments.iter().flat_map(|s| words_of(s)).collect();
+    let query_keys: Vec<String> = url::Url::parse(url)
+        .map(|u| u.query_pairs().map(|(k, _)| k.to_lowercase()).collect())
+        .unwrap_or_default();
     for t in types {
+        let query_names_the_page = t.not_with_query.iter().any(|k| query_keys.contains(k));
         for cue in &t.cues {
             let shown = match cue.field {
-                CueField::Path => whole_path == cue.text,
+                CueField::Path => whole_path == cue.text && !query_names_the_page,
                 CueField::Segment => {
                     path_words.contains(cue.first_word.as_str())
                         && segments

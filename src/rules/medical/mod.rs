@@ -219,9 +219,19 @@ impl Lexicon {
                 .iter()
                 .any(|g| folded.contains(fold_accents(g).as_str()))
         };
+        let in_false_friend = |start: usize, end: usize| {
+            self.site_cues.host_false_friends.iter().any(|f| {
+                folded
+                    .match_indices(f.as_str())
+                    .any(|(at, _)| at <= start && end <= at + f.len())
+            })
+        };
+        // The longest form a word holds names it best: `orthopediekliniek` is orthopaedics, though it
+        // opens with `ortho`, which alone names an orthodontist's practice.
         self.host_automaton
             .find_overlapping_iter(&folded)
-            .find(|m| {
+            .filter(|m| !in_false_friend(m.start(), m.end()))
+            .filter(|m| {
                 let form = &folded[m.start()..m.end()];
                 let letters = form.chars().count();
                 let opens = m.start() == 0;
@@ -234,6 +244,7 @@ impl Lexicon {
                         && !names_a_general_provider())
                     || (letters >= 6 && care_type && !names_a_general_provider())
             })
+            .max_by_key(|m| (m.len(), std::cmp::Reverse(m.start())))
             .map(|m| Hit {
                 term: word.to_lowercase(),
                 concept: self.host_concepts[m.pattern().as_usize()],

@@ -126,9 +126,42 @@ fn host_words_name_a_specialty_at_either_end_or_inside() {
         "cooperatievgz",
         "horushuisartsenzorg",
         "oakfieldsurgery",
+        "orthodoxkerk", // opens with `ortho`, a host false friend
     ] {
         assert!(lex.specialty_in_host_word(word).is_none(), "{word}");
     }
+    // The longest form a word holds names it.
+    let hit = lex.specialty_in_host_word("orthopediekliniek").unwrap();
+    assert_eq!(lex.concept(hit.concept).id, "orthopedie");
+}
+
+#[test]
+fn a_form_is_also_found_without_its_accents_and_with_spaces_for_its_hyphens() {
+    let lex = lexicon();
+    // URL words come without hyphens; a writer may drop them too. Each spelling is one mention.
+    assert_eq!(
+        ids(&lex, "in vitrofertilisatie"),
+        ["ivf:in vitrofertilisatie"]
+    );
+    assert_eq!(
+        ids(&lex, "in-vitrofertilisatie"),
+        ["ivf:in-vitrofertilisatie"]
+    );
+    let fr = Lexicon::from_sources(&[Source::new(
+        "rules/medical/fr.toml",
+        "[strong]\ngastro = [\"gastro-entérologie\", \"gastro entérologie\"]\n",
+    )])
+    .unwrap();
+    assert_eq!(
+        ids(&fr, "gastro enterologie"),
+        ["gastro:gastro enterologie"]
+    );
+    let found = fr.find("la gastro entérologie");
+    assert_eq!(
+        found.len(),
+        1,
+        "a form written both ways is one form: {found:?}"
+    );
 }
 
 #[test]
