@@ -67,9 +67,13 @@ fn broken_sites_are_recorded_with_their_reason_and_the_other_pages_complete() {
         .unwrap()
         .pages[0];
     assert!(
-        half_page.trackers.iter().any(|t| t.rule == "meta-pixel"),
+        half_page
+            .detected
+            .trackers
+            .iter()
+            .any(|t| t.rule == "meta-pixel"),
         "{:?}",
-        half_page.trackers
+        half_page.detected.trackers
     );
 
     let good = result
@@ -90,7 +94,7 @@ fn broken_sites_are_recorded_with_their_reason_and_the_other_pages_complete() {
     assert!(
         good.pages
             .iter()
-            .all(|p| p.error.is_none() && !p.trackers.is_empty())
+            .all(|p| p.error.is_none() && !p.detected.trackers.is_empty())
     );
     assert_eq!(result.report.failed_pages(), 5);
 }
@@ -234,9 +238,9 @@ fn javascript_dialogs_are_answered_and_recorded_and_the_visit_goes_on() {
     assert!(home.dialogs.iter().all(|d| d.answer == "dismissed"));
     // The scripts after the dialogs ran: GA4 was reached and read the page.
     assert!(
-        home.trackers.iter().any(|t| t.vendor == "google"),
+        home.detected.trackers.iter().any(|t| t.vendor == "google"),
         "{:?}",
-        home.trackers
+        home.detected.trackers
     );
     assert_eq!(pages[1].dialogs.len(), 1, "{:?}", pages[1].dialogs);
 }

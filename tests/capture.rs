@@ -68,6 +68,7 @@ fn a_beacon_sent_from_inside_a_cross_site_iframe_is_captured() {
         .find(|p| p.url.ends_with("/afdelingen/oncologie/"))
         .expect("oncology page visited");
     let stats = oncology
+        .detected
         .trackers
         .iter()
         .find(|t| t.rule == "youtube-stats")
@@ -75,6 +76,7 @@ fn a_beacon_sent_from_inside_a_cross_site_iframe_is_captured() {
     assert_eq!(stats.requests[0].method, "POST");
     assert!(
         oncology
+            .detected
             .social_plugins
             .iter()
             .any(|s| s.rule == "youtube-embed")
@@ -84,6 +86,7 @@ fn a_beacon_sent_from_inside_a_cross_site_iframe_is_captured() {
         .find(|p| p.url.ends_with("/vergoedingen/ggz/"))
         .unwrap();
     let plugin_requests: Vec<&str> = like
+        .detected
         .trackers
         .iter()
         .filter(|t| t.rule == "meta-social-plugin")
@@ -101,7 +104,7 @@ fn a_beacon_sent_from_inside_a_cross_site_iframe_is_captured() {
 fn no_first_party_or_cdn_request_is_reported_as_a_tracker() {
     let result = demo();
     for (site, page) in pages(&result.report) {
-        for tracker in &page.trackers {
+        for tracker in &page.detected.trackers {
             for request in &tracker.requests {
                 let host = url::Url::parse(&request.url)
                     .unwrap()
@@ -130,12 +133,9 @@ fn no_first_party_or_cdn_request_is_reported_as_a_tracker() {
         .iter()
         .find(|s| s.name == "Zorggroep Eemland")
         .unwrap();
-    assert!(
-        clean
-            .pages
-            .iter()
-            .all(|p| p.trackers.is_empty() && p.cookies.iter().all(|c| !c.third_party))
-    );
+    assert!(clean.pages.iter().all(
+        |p| p.detected.trackers.is_empty() && p.detected.cookies.iter().all(|c| !c.third_party)
+    ));
     assert!(
         clean.pages.iter().all(|p| p.requests_total >= 4),
         "the clean site's own, CDN and analytics requests were made"
@@ -150,12 +150,13 @@ fn no_first_party_or_cdn_request_is_reported_as_a_tracker() {
     let cdn = zilver
         .pages
         .iter()
-        .flat_map(|p| &p.services)
+        .flat_map(|p| &p.detected.services)
         .find(|s| s.vendor == "jsdelivr")
         .expect("jsDelivr listed as a service");
     assert_eq!((cdn.category.as_str(), cdn.third_party), ("cdn", true));
     assert!(
-        pages(&result.report).all(|(_, p)| { p.trackers.iter().all(|t| t.category.is_tracking()) })
+        pages(&result.report)
+            .all(|(_, p)| { p.detected.trackers.iter().all(|t| t.category.is_tracking()) })
     );
 }
 
@@ -164,7 +165,7 @@ fn cookies_are_attributed_to_the_right_party_and_vendor() {
     let result = demo();
     let mut seen = BTreeSet::new();
     for (_, page) in pages(&result.report) {
-        for c in &page.cookies {
+        for c in &page.detected.cookies {
             let expected = match c.name.as_str() {
                 "fr" | "datr" => Some(("meta", true)),
                 "_fbp" => Some(("meta", false)),
@@ -199,7 +200,7 @@ fn cookies_are_attributed_to_the_right_party_and_vendor() {
         );
     }
     let fr = pages(&result.report)
-        .flat_map(|(_, p)| &p.cookies)
+        .flat_map(|(_, p)| &p.detected.cookies)
         .find(|c| c.name == "fr")
         .unwrap();
     assert!(
@@ -214,7 +215,7 @@ fn decoded_page_url_equals_the_page_that_was_visited() {
     let mut checked = BTreeSet::new();
     for (_, page) in pages(&result.report) {
         let visited = page.final_url.as_deref().unwrap();
-        for tracker in &page.trackers {
+        for tracker in &page.detected.trackers {
             for request in &tracker.requests {
                 let Some(received) = &request.received.page_url else {
                     continue;
@@ -257,6 +258,7 @@ fn what_each_tracker_received_is_decoded() {
         .find(|p| p.url == "https://www.zilverpolis.nl/vergoedingen/ivf/")
         .unwrap();
     let view = ivf
+        .detected
         .trackers
         .iter()
         .filter(|t| t.rule == "meta-pixel")
@@ -282,6 +284,7 @@ fn what_each_tracker_received_is_decoded() {
             .is_some_and(|f| f.starts_with("fb.1."))
     );
     let ga = ivf
+        .detected
         .trackers
         .iter()
         .find(|t| t.rule == "google-analytics-4")
@@ -297,6 +300,7 @@ fn what_each_tracker_received_is_decoded() {
         .find(|p| p.url.ends_with("/behandelingen/depressie/"))
         .unwrap();
     let tiktok = depression
+        .detected
         .trackers
         .iter()
         .find(|t| t.rule == "tiktok-pixel")
@@ -315,6 +319,7 @@ fn what_each_tracker_received_is_decoded() {
         .find(|p| p.url.ends_with("/vergoedingen/ggz/"))
         .unwrap();
     let clarity = ggz
+        .detected
         .trackers
         .iter()
         .find(|t| t.rule == "microsoft-clarity")
@@ -342,6 +347,7 @@ fn storage_writes_are_recorded_with_their_vendor() {
         .find(|p| p.url.ends_with("/behandelingen/depressie/"))
         .unwrap();
     let keys: BTreeSet<(&str, Option<&str>)> = ggz
+        .detected
         .storage
         .iter()
         .map(|s| (s.key.as_str(), s.vendor.as_deref()))
@@ -353,7 +359,8 @@ fn storage_writes_are_recorded_with_their_vendor() {
         .find(|p| p.url.starts_with("https://www.ivf-noorderlicht.nl/"))
         .unwrap();
     assert!(
-        ivf.storage
+        ivf.detected
+            .storage
             .iter()
             .any(|s| s.key == "noorderlicht_bezoek" && s.vendor.is_none() && !s.third_party)
     );
@@ -426,6 +433,7 @@ fn pages_are_classified_and_health_terms_found_in_what_trackers_received() {
     );
     // Meta received the IVF page's address and the event's content name: both carry health terms.
     let view = page("zilverpolis.nl/vergoedingen/ivf/")
+        .detected
         .trackers
         .iter()
         .filter(|t| t.rule == "meta-pixel")
@@ -438,6 +446,7 @@ fn pages_are_classified_and_health_terms_found_in_what_trackers_received() {
         view.health_terms
     );
     let contact_ga = page("zilverpolis.nl/contact/")
+        .detected
         .trackers
         .iter()
         .find(|t| t.rule == "google-analytics-4")
@@ -488,6 +497,7 @@ fn a_finding_can_be_followed_to_the_request_it_cites() {
             .unwrap();
         for cited in &occurrence.requests {
             let found = page
+                .detected
                 .trackers
                 .iter()
                 .flat_map(|t| &t.requests)

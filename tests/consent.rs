@@ -44,7 +44,8 @@ fn site(tool: &str) -> &'static SiteReport {
 }
 
 fn tracker_requests(page: &PageReport, phase: Phase) -> usize {
-    page.trackers
+    page.detected
+        .trackers
         .iter()
         .flat_map(|t| &t.requests)
         .filter(|r| r.phase == phase)
@@ -270,12 +271,12 @@ fn a_site_that_tracks_after_reject_is_told_apart_from_one_that_does_not() {
     assert!(after_accept > 0, "after accept the trackers run");
     // Cookies carry their phase too: Meta's _fbp exists only after the choice on the clean site.
     let fbp = pages(clean, ConsentMode::Accept)
-        .flat_map(|p| &p.cookies)
+        .flat_map(|p| &p.detected.cookies)
         .find(|c| c.name == "_fbp")
         .unwrap();
     assert_eq!(fbp.phase, Phase::AfterChoice);
     let fbp = pages(tracks, ConsentMode::Reject)
-        .flat_map(|p| &p.cookies)
+        .flat_map(|p| &p.detected.cookies)
         .find(|c| c.name == "_fbp")
         .unwrap();
     assert_eq!(fbp.phase, Phase::BeforeChoice);
@@ -330,7 +331,7 @@ fn consent_tools_and_font_hosts_are_services_not_trackers() {
     let mut consent_services = 0;
     for site in &report.sites {
         for page in site.pages.iter().filter(|p| p.error.is_none()) {
-            for t in &page.trackers {
+            for t in &page.detected.trackers {
                 assert!(
                     t.category.is_tracking(),
                     "{} {}: {} ({}) is listed as a tracker",
@@ -342,14 +343,27 @@ fn consent_tools_and_font_hosts_are_services_not_trackers() {
             }
             // Every consent page loads a web font from Google Fonts: a font service, not Google tracking.
             let fonts = page
+                .detected
                 .services
                 .iter()
                 .find(|s| s.rule == "google-fonts")
-                .unwrap_or_else(|| panic!("{}: no font service in {:?}", page.url, page.services));
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{}: no font service in {:?}",
+                        page.url, page.detected.services
+                    )
+                });
             assert_eq!(fonts.category, pixelaudit::rules::Category::Fonts);
             assert!(fonts.third_party);
-            assert!(!page.trackers.iter().any(|t| t.rule == "google-fonts"));
+            assert!(
+                !page
+                    .detected
+                    .trackers
+                    .iter()
+                    .any(|t| t.rule == "google-fonts")
+            );
             consent_services += page
+                .detected
                 .services
                 .iter()
                 .filter(|s| s.category == pixelaudit::rules::Category::Consent)
@@ -360,7 +374,7 @@ fn consent_tools_and_font_hosts_are_services_not_trackers() {
     let cookiebot = site("cookiebot");
     assert!(
         cookiebot.pages.iter().all(|p| {
-            p.services.iter().any(|s| {
+            p.detected.services.iter().any(|s| {
                 s.vendor == "cookiebot" && s.category == pixelaudit::rules::Category::Consent
             })
         }),

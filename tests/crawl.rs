@@ -145,8 +145,12 @@ fn essence(report: &Report) -> BTreeMap<String, (Vec<String>, Vec<String>)> {
                 .pages
                 .iter()
                 .map(|p| {
-                    let vendors: BTreeSet<&str> =
-                        p.trackers.iter().map(|t| t.vendor.as_str()).collect();
+                    let vendors: BTreeSet<&str> = p
+                        .detected
+                        .trackers
+                        .iter()
+                        .map(|t| t.vendor.as_str())
+                        .collect();
                     format!(
                         "{} {} error={} medical={} {:?}",
                         p.mode.as_str(),
@@ -323,7 +327,7 @@ fn a_scan_killed_with_sigkill_resumes_to_the_same_report_without_repeating_visit
         r.sites
             .iter()
             .flat_map(|s| &s.pages)
-            .flat_map(|p| &p.trackers)
+            .flat_map(|p| &p.detected.trackers)
             .map(|t| t.vendor.clone())
             .collect()
     };

@@ -41,7 +41,7 @@ fn the_demo_sector_reproduces_the_nos_counts() {
     assert_eq!(meta.sites_on_medical_pages, 11, "{:?}", report.sector);
     // No consent tool, CDN or font host is counted as a tracker anywhere in the sector.
     for page in report.sites.iter().flat_map(|s| &s.pages) {
-        for t in &page.trackers {
+        for t in &page.detected.trackers {
             assert!(
                 t.category.is_tracking(),
                 "{}: {} ({}) counted as a tracker",

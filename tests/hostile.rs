@@ -234,7 +234,11 @@ fn error_of(report: &Report, name: &str) -> String {
 }
 
 fn rules_of(page: &PageReport) -> BTreeSet<&str> {
-    page.trackers.iter().map(|t| t.rule.as_str()).collect()
+    page.detected
+        .trackers
+        .iter()
+        .map(|t| t.rule.as_str())
+        .collect()
 }
 
 #[test]
@@ -294,7 +298,7 @@ fn each_hostile_host_is_recorded_with_its_reason() {
         "Geheugenvreter",
     ] {
         assert!(
-            !start_page(report, name).trackers.is_empty(),
+            !start_page(report, name).detected.trackers.is_empty(),
             "{name}: its trackers were lost"
         );
     }
@@ -401,15 +405,17 @@ fn pages_that_misbehave_without_failing_are_visited_and_their_misbehaviour_recor
     // refusal is on record.
     let cookies = start_page(report, "Koekjesmonster");
     assert_eq!(cookies.error, None);
-    let kept = cookies.cookies.len();
+    let kept = cookies.detected.cookies.len();
     assert!((100..=200).contains(&kept), "{kept} cookies");
     assert!(
         cookies
+            .detected
             .blocked_cookies
             .iter()
             .any(|b| b.header.starts_with("veel_te_groot=")),
         "{:?}",
         cookies
+            .detected
             .blocked_cookies
             .iter()
             .map(|b| &b.reason)
@@ -418,6 +424,7 @@ fn pages_that_misbehave_without_failing_are_visited_and_their_misbehaviour_recor
     // Just under the limit is taken (and later evicted with the rest of the overflow), not refused.
     assert!(
         !cookies
+            .detected
             .blocked_cookies
             .iter()
             .any(|b| b.header.starts_with("bijna_te_groot="))

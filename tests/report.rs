@@ -100,7 +100,7 @@ fn csv_files_have_a_header_and_a_row_per_item() {
         .sites
         .iter()
         .flat_map(|s| &s.pages)
-        .flat_map(|p| &p.trackers)
+        .flat_map(|p| &p.detected.trackers)
         .map(|t| t.requests.len())
         .sum();
     let trackers = rows("trackers.csv");
@@ -115,7 +115,7 @@ fn csv_files_have_a_header_and_a_row_per_item() {
         .sites
         .iter()
         .flat_map(|s| &s.pages)
-        .map(|p| p.cookies.len())
+        .map(|p| p.detected.cookies.len())
         .sum();
     assert_eq!(rows("cookies.csv").len(), cookies);
     let service_requests: usize = result
@@ -123,7 +123,7 @@ fn csv_files_have_a_header_and_a_row_per_item() {
         .sites
         .iter()
         .flat_map(|s| &s.pages)
-        .flat_map(|p| &p.services)
+        .flat_map(|p| &p.detected.services)
         .map(|t| t.requests.len())
         .sum();
     assert_eq!(rows("services.csv").len(), service_requests);

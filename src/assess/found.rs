@@ -115,7 +115,7 @@ impl<'c> Found<'c> {
                 .and_then(|v| {
                     site.pages
                         .iter()
-                        .flat_map(|p| p.trackers.iter().chain(&p.services))
+                        .flat_map(|p| p.detected.trackers.iter().chain(&p.detected.services))
                         .find(|t| &t.vendor == v)
                         .map(|t| t.company.clone())
                 })

@@ -38,13 +38,14 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
     let mut found = Found::new(catalogue);
     for page in &site.pages {
         let medical = page.medical.as_ref().is_some_and(|m| m.is_medical);
-        for tracker in page.trackers.iter().filter(|t| is_tracking(t)) {
+        for tracker in page.detected.trackers.iter().filter(|t| is_tracking(t)) {
             for request in &tracker.requests {
                 requests_findings(&mut found, page, tracker, request, medical, site);
             }
         }
         if page.mode == ConsentMode::Reject {
             for c in page
+                .detected
                 .cookies
                 .iter()
                 .filter(|c| c.phase == Phase::AfterChoice)
@@ -84,7 +85,7 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
             }
         }
         if matches!(page.mode, ConsentMode::None | ConsentMode::Reject) {
-            for plugin in &page.social_plugins {
+            for plugin in &page.detected.social_plugins {
                 found.add(
                     "F15",
                     Some(&plugin.vendor),
@@ -102,7 +103,7 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
             }
         }
         leak_findings(&mut found, page);
-        for d in &page.disguised {
+        for d in &page.detected.disguised {
             found.add(
                 "F18",
                 Some(&d.vendor),
@@ -134,9 +135,10 @@ fn leak_findings(found: &mut Found, page: &PageReport) {
         .collect();
     // A typed value is leaked to whichever third party receives it, tracker or not.
     for tracker in page
+        .detected
         .trackers
         .iter()
-        .chain(&page.services)
+        .chain(&page.detected.services)
         .filter(|t| t.third_party)
     {
         for request in &tracker.requests {

@@ -59,7 +59,7 @@ pub fn sector_summary(sites: &[SiteReport]) -> SectorSummary {
             // The site's own medical pages; a search pixelaudit typed is counted by F14 instead.
             let medical =
                 page.search_term.is_none() && page.medical.as_ref().is_some_and(|m| m.is_medical);
-            for t in page.trackers.iter().filter(|t| is_tracking(t)) {
+            for t in page.detected.trackers.iter().filter(|t| is_tracking(t)) {
                 let flags = seen.entry(t.vendor.as_str()).or_default();
                 flags[0] = true;
                 flags[1] |= medical;

@@ -19,6 +19,7 @@ const MAX_REPORTED_BODY: usize = 64 * 1024;
 
 /// What the rules found in one visit.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Detections {
     /// Tracker endpoints contacted, grouped by vendor and rule.
     pub trackers: Vec<Tracker>,

@@ -212,7 +212,12 @@ struct PageRow<'a> {
 
 fn pages(report: &Report) -> io::Result<Vec<u8>> {
     let rows = visits(report).map(|(site, p)| {
-        let mut vendors: Vec<&str> = p.trackers.iter().map(|t| t.vendor.as_str()).collect();
+        let mut vendors: Vec<&str> = p
+            .detected
+            .trackers
+            .iter()
+            .map(|t| t.vendor.as_str())
+            .collect();
         vendors.sort();
         vendors.dedup();
         let medical = p.medical.as_ref();
@@ -292,7 +297,7 @@ struct TrackerRow<'a> {
 }
 
 fn trackers(report: &Report) -> io::Result<Vec<u8>> {
-    let rows = requests(report, |p| &p.trackers).map(|(site, p, t, r)| {
+    let rows = requests(report, |p| &p.detected.trackers).map(|(site, p, t, r)| {
         let received = &r.received;
         let row = TrackerRow {
             page_medical: yes_no(p.medical.as_ref().is_some_and(|m| m.is_medical)),
@@ -334,7 +339,7 @@ struct ServiceRow<'a> {
 }
 
 fn services(report: &Report) -> io::Result<Vec<u8>> {
-    let rows = requests(report, |p| &p.services).map(|(site, p, t, r)| {
+    let rows = requests(report, |p| &p.detected.services).map(|(site, p, t, r)| {
         let row = ServiceRow {
             vendor: (&t.vendor).into(),
             company: (&t.company).into(),
@@ -368,7 +373,7 @@ struct CookieRow<'a> {
 
 fn cookies(report: &Report) -> io::Result<Vec<u8>> {
     let rows = visits(report).flat_map(|(site, p)| {
-        p.cookies.iter().map(move |c| {
+        p.detected.cookies.iter().map(move |c| {
             let row = CookieRow {
                 domain: (&c.domain).into(),
                 name: (&c.name).into(),

@@ -14,10 +14,7 @@ pub use findings::{Finding, Occurrence, SectorSummary, SiteSummary, VendorReach}
 
 use crate::classify::Classification;
 use crate::crawl::FrontierSummary;
-use crate::detect::{
-    BlockedCookie, CookieFinding, Detections, DisguisedRequest, SocialPlugin, StorageFinding,
-    Tracker,
-};
+use crate::detect::Detections;
 use crate::observe::{ConsentMode, ConsentObservation, Dialog, Observation};
 
 /// The report format version; bumped only with a breaking change to the schema.
@@ -154,22 +151,10 @@ pub struct PageReport {
     pub choice_at_ms: Option<u64>,
     /// The consent banner as this visit saw it (first page of each mode, and later pages where it was looked for).
     pub consent: Option<ConsentObservation>,
-    /// Tracker endpoints contacted.
-    pub trackers: Vec<Tracker>,
-    /// Third-party services contacted that do not track by the rules (consent tools, CDNs, fonts,
-    /// functional embeds): listed with vendor and purpose (`category`), never counted as trackers.
-    #[serde(default)]
-    pub services: Vec<Tracker>,
-    /// Cookie jar at the end of the visit.
-    pub cookies: Vec<CookieFinding>,
-    /// Social plug-ins and embeds.
-    pub social_plugins: Vec<SocialPlugin>,
-    /// Web Storage items.
-    pub storage: Vec<StorageFinding>,
-    /// Cookies the browser refused.
-    pub blocked_cookies: Vec<BlockedCookie>,
-    /// Tracker payloads sent to the site's own hosts.
-    pub disguised: Vec<DisguisedRequest>,
+    /// What the rules found in the visit: trackers, services, cookies, plug-ins, storage, blocked cookies
+    /// and disguised requests (their fields stand at this record's level in report.json).
+    #[serde(flatten)]
+    pub detected: Detections,
     /// JavaScript dialogs the page opened, answered so the visit could go on.
     #[serde(default)]
     pub dialogs: Vec<Dialog>,
@@ -200,13 +185,7 @@ impl PageReport {
             search_term: observation.search_term.clone(),
             choice_at_ms: observation.choice_at_ms,
             consent: observation.consent.clone(),
-            trackers: detections.trackers,
-            services: detections.services,
-            cookies: detections.cookies,
-            social_plugins: detections.social_plugins,
-            storage: detections.storage,
-            blocked_cookies: detections.blocked_cookies,
-            disguised: detections.disguised,
+            detected: detections,
             dialogs: observation.dialogs.clone(),
             popups: observation.popups.clone(),
             first_attempt_error: observation.first_attempt_error.clone(),

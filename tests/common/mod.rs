@@ -153,7 +153,7 @@ pub fn assert_server_log_captured(result: &ScanResult) -> usize {
         .sites
         .iter()
         .flat_map(|s| &s.pages)
-        .flat_map(|p| p.trackers.iter().chain(&p.services))
+        .flat_map(|p| p.detected.trackers.iter().chain(&p.detected.services))
         .flat_map(|t| &t.requests)
         .map(|r| {
             (

@@ -41,7 +41,7 @@ pub(super) fn request_view(
         .pages
         .iter()
         .filter(|p| p.url == page && p.mode == mode)
-        .flat_map(|p| p.trackers.iter().chain(&p.services))
+        .flat_map(|p| p.detected.trackers.iter().chain(&p.detected.services))
         .flat_map(|t| &t.requests)
         .find(|r| format!("{} {}", r.method, r.url) == line);
     let mut fields = Vec::new();

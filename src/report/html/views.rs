@@ -203,7 +203,7 @@ fn finding_view(site: &SiteReport, f: &Finding, lang: &str) -> FindingView {
 fn cookie_views(site: &SiteReport) -> Vec<CookieView> {
     let mut cookies: BTreeMap<(String, String), CookieView> = BTreeMap::new();
     for page in &site.pages {
-        for c in page.cookies.iter().filter(|c| c.third_party) {
+        for c in page.detected.cookies.iter().filter(|c| c.third_party) {
             let entry = cookies
                 .entry((c.domain.clone(), c.name.clone()))
                 .or_insert_with(|| CookieView {
@@ -224,7 +224,7 @@ fn cookie_views(site: &SiteReport) -> Vec<CookieView> {
 fn service_views(site: &SiteReport) -> Vec<ServiceView> {
     let mut services: BTreeMap<(String, String), ServiceView> = BTreeMap::new();
     for page in &site.pages {
-        for t in page.services.iter().filter(|t| t.third_party) {
+        for t in page.detected.services.iter().filter(|t| t.third_party) {
             let entry = services
                 .entry((t.vendor.clone(), t.category.to_string()))
                 .or_insert_with(|| ServiceView {
@@ -260,7 +260,12 @@ fn add_word(list: &mut String, word: &str) {
 }
 
 fn page_view(p: &PageReport) -> PageView {
-    let mut vendors: Vec<String> = p.trackers.iter().map(|t| t.vendor.clone()).collect();
+    let mut vendors: Vec<String> = p
+        .detected
+        .trackers
+        .iter()
+        .map(|t| t.vendor.clone())
+        .collect();
     vendors.sort();
     vendors.dedup();
     let mut terms: Vec<String> = p
