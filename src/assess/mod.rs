@@ -12,7 +12,7 @@ mod summary;
 use crate::detect::{Phase, Tracker, TrackerRequest};
 use crate::observe::ConsentMode;
 use crate::results::{Finding, Occurrence, PageReport, SiteReport, SiteSummary};
-use crate::rules::Rules;
+use crate::rules::{EndpointKind, Rules};
 use found::Found;
 pub use summary::sector_summary;
 use summary::summarise;
@@ -201,7 +201,7 @@ fn requests_findings(
     };
     let vendor = Some(tracker.vendor.as_str());
     let rule = Some(tracker.rule.as_str());
-    if tracker.kind == "tracker" {
+    if tracker.kind == EndpointKind::Tracker {
         match (page.mode, request.phase) {
             (ConsentMode::None, _) => {
                 found.add("F01", vendor, rule, false, base(received_summary(request)))
@@ -217,7 +217,7 @@ fn requests_findings(
         }
     }
     // Loading a vendor's script fetches code; the page address and event data travel in its payloads.
-    if !medical || tracker.kind == "script" {
+    if !medical || tracker.kind == EndpointKind::Script {
         return;
     }
     let carries_page = request

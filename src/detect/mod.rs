@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::observe::{Observation, ObservedCookie, ObservedRequest};
-use crate::rules::{Category, Endpoint, RuleSet, registrable_domain, wildcard_matches};
+use crate::rules::{
+    Category, Endpoint, EndpointKind, RuleSet, registrable_domain, wildcard_matches,
+};
 
 /// The longest request body kept in the report for one request; the full one stays in the store.
 const MAX_REPORTED_BODY: usize = 64 * 1024;
@@ -85,8 +87,8 @@ pub struct Tracker {
     pub rule: String,
     /// Category of the rule.
     pub category: Category,
-    /// `tracker`, `script`, `social-plugin` or `embed`.
-    pub kind: String,
+    /// What the endpoint serves (`tracker`, `script`, `social-plugin` or `embed`).
+    pub kind: EndpointKind,
     /// True when the vendor's host is not the site's own registrable domain.
     pub third_party: bool,
     /// The matching requests.
@@ -314,7 +316,7 @@ fn detect_trackers(observation: &Observation, rules: &RuleSet, site_domain: &str
                 company: hit.vendor.company.clone(),
                 rule,
                 category: hit.category(),
-                kind: hit.kind().to_string(),
+                kind: hit.kind(),
                 third_party,
                 requests: vec![tracker_request],
             }),
@@ -462,7 +464,7 @@ fn detect_social_plugins(observation: &Observation, rules: &RuleSet) -> Vec<Soci
         let Some(hit) = rules.match_url(&url) else {
             continue;
         };
-        if !matches!(hit.kind(), "social-plugin" | "embed") {
+        if !hit.kind().is_framed() {
             continue;
         }
         let plugin = SocialPlugin {

@@ -10,7 +10,7 @@ use crate::observe::{ConsentMode, Observation};
 use crate::results::{
     Finding, Occurrence, PageReport, Report, SiteConsent, SiteReport, SiteSummary, ToolInfo,
 };
-use crate::rules::{Category, FindingText, Severity};
+use crate::rules::{Category, EndpointKind, FindingText, Severity};
 
 /// Markup a site could put in anything it controls; it must come out of report.html as text.
 pub const SCRIPT: &str = "<script>alert(\"pwned\")</script>";
@@ -87,7 +87,7 @@ pub fn sample() -> Report {
         company: "Meta Platforms".into(),
         rule: "meta-pixel".into(),
         category: Category::Advertising,
-        kind: "tracker".into(),
+        kind: EndpointKind::Tracker,
         third_party: true,
         requests: vec![request("GET", &pixel, Phase::BeforeChoice, received)],
     };
@@ -96,7 +96,7 @@ pub fn sample() -> Report {
         company: "jsDelivr".into(),
         rule: "jsdelivr-cdn".into(),
         category: Category::Cdn,
-        kind: "script".into(),
+        kind: EndpointKind::Script,
         third_party: true,
         requests: vec![request(
             "GET",

@@ -22,7 +22,7 @@ pub use pattern::{host_matches, registrable_domain, wildcard_matches};
 pub(crate) use source::err_at;
 pub use source::{RuleError, RuleErrors, Source};
 pub use trackers::{
-    Category, CookieRule, Endpoint, FieldMap, KINDS, RequestMatch, RuleSet, StorageRule,
+    Category, CookieRule, Endpoint, EndpointKind, FieldMap, RequestMatch, RuleSet, StorageRule,
     VendorRules, list,
 };
 

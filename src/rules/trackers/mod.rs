@@ -4,6 +4,7 @@
 //! goes through an index by registrable domain, never a scan over all rules.
 
 mod validate;
+mod vocabulary;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -12,110 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::source::{self, RuleError, RuleErrors, Source};
 use super::{host_matches, registrable_domain, wildcard_matches};
-
-/// What a vendor or one of its endpoints does. Named in rule files and reports in kebab case
-/// (`session-replay`); an unknown name is a rule error at its line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub enum Category {
-    /// Advertising and retargeting pixels.
-    Advertising,
-    /// Social networks' pixels, plug-ins and embeds.
-    Social,
-    /// Audience measurement.
-    Analytics,
-    /// Recording of what a visitor does on the page.
-    SessionReplay,
-    /// A tag manager, loading other vendors' tags.
-    TagManager,
-    /// A consent tool.
-    Consent,
-    /// A functional embed (maps, video, chat) that does not track by the rules.
-    Functional,
-    /// A content delivery network for scripts and styles.
-    Cdn,
-    /// A web-font host.
-    Fonts,
-}
-
-impl Category {
-    /// Every category, in the order rule files list them.
-    pub const ALL: [Category; 9] = [
-        Category::Advertising,
-        Category::Social,
-        Category::Analytics,
-        Category::SessionReplay,
-        Category::TagManager,
-        Category::Consent,
-        Category::Functional,
-        Category::Cdn,
-        Category::Fonts,
-    ];
-
-    /// The name in rule files and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Advertising => "advertising",
-            Category::Social => "social",
-            Category::Analytics => "analytics",
-            Category::SessionReplay => "session-replay",
-            Category::TagManager => "tag-manager",
-            Category::Consent => "consent",
-            Category::Functional => "functional",
-            Category::Cdn => "cdn",
-            Category::Fonts => "fonts",
-        }
-    }
-
-    /// Whether requests of this category are tracking: they go to the page's `trackers` and count in
-    /// tracker totals. A consent tool, a CDN, a font host or a functional embed is a third party but not
-    /// a tracker; its requests are listed apart as third-party services.
-    pub fn is_tracking(self) -> bool {
-        matches!(
-            self,
-            Category::Advertising
-                | Category::Social
-                | Category::Analytics
-                | Category::SessionReplay
-                | Category::TagManager
-        )
-    }
-
-    /// Whether a vendor of this category builds a profile of the visitor from what it receives, so its
-    /// requests and cookies make findings. A tag manager is tracking (it loads the tags that do) but
-    /// what it receives itself proves nothing: its tags' own requests make the findings.
-    pub fn profiles_visitors(self) -> bool {
-        self.is_tracking() && self != Category::TagManager
-    }
-}
-
-impl std::fmt::Display for Category {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl TryFrom<String> for Category {
-    type Error = String;
-    fn try_from(name: String) -> Result<Category, String> {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.as_str() == name)
-            .ok_or_else(|| {
-                let all: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
-                format!("unknown category `{name}` (one of {})", all.join(", "))
-            })
-    }
-}
-
-impl From<Category> for String {
-    fn from(c: Category) -> String {
-        c.as_str().to_string()
-    }
-}
-
-/// Kinds of endpoint.
-pub const KINDS: &[&str] = &["tracker", "script", "social-plugin", "embed"];
+pub use vocabulary::{Category, EndpointKind};
 
 /// One vendor's rule file.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -155,8 +53,8 @@ pub struct Endpoint {
     #[serde(skip)]
     pub id_span: std::ops::Range<usize>,
     /// `tracker`, `script`, `social-plugin` or `embed`.
-    #[serde(default = "default_kind")]
-    pub kind: String,
+    #[serde(default)]
+    pub kind: EndpointKind,
     /// Category of this endpoint (defaults to the vendor's first).
     #[serde(default)]
     pub category: Option<Category>,
@@ -175,10 +73,6 @@ pub struct Endpoint {
     /// the site's own host (server-side tagging, CNAME cloaking).
     #[serde(default)]
     pub first_party_params: Vec<String>,
-}
-
-fn default_kind() -> String {
-    "tracker".into()
 }
 
 /// Parameter-name patterns for each kind of data a vendor may receive.
@@ -262,8 +156,8 @@ impl RequestMatch<'_> {
             .unwrap_or(Category::Advertising)
     }
     /// The endpoint kind (`tracker` when no endpoint matched).
-    pub fn kind(&self) -> &str {
-        self.endpoint.map(|e| e.kind.as_str()).unwrap_or("tracker")
+    pub fn kind(&self) -> EndpointKind {
+        self.endpoint.map(|e| e.kind).unwrap_or_default()
     }
 }
 

@@ -90,7 +90,7 @@ fn matching_goes_by_host_then_endpoint() {
         .unwrap();
     assert_eq!(
         (m.rule_id().as_str(), m.kind(), m.category()),
-        ("youtube-embed", "embed", Category::Social)
+        ("youtube-embed", EndpointKind::Embed, Category::Social)
     );
 }
 
@@ -145,6 +145,14 @@ fn problems_are_reported_with_file_and_line() {
     assert_eq!(syntax[0].line, 3, "{:?}", syntax);
     let unknown = one("company = \"Acme\"\ncategories = [\"advertising\"]\nhosts = [\"acme.example\"]\ncolour = \"red\"\n").unwrap_err().0;
     assert_eq!(unknown[0].line, 4, "{:?}", unknown);
+    let kind = one("company = \"Acme\"\ncategories = [\"advertising\"]\nhosts = [\"acme.example\"]\n\n[[endpoint]]\nid = \"acme-pixel\"\nkind = \"beacon\"\nhosts = [\"acme.example\"]\n").unwrap_err().0;
+    assert_eq!(kind[0].line, 7, "{kind:?}");
+    assert!(
+        kind[0]
+            .message
+            .contains("unknown kind `beacon` (one of tracker, script, social-plugin, embed)"),
+        "{kind:?}"
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::super::host_matches;
 use super::super::source::{RuleError, Source};
-use super::{KINDS, VendorRules};
+use super::VendorRules;
 
 /// Every problem of one vendor's rules, each at its line.
 pub(super) fn vendor(v: &VendorRules, source: &Source, errors: &mut Vec<RuleError>) {
@@ -60,12 +60,6 @@ pub(super) fn vendor(v: &VendorRules, source: &Source, errors: &mut Vec<RuleErro
                     "rule id `{}` must be lower-case letters, digits and '-'",
                     e.id
                 ),
-            );
-        }
-        if !KINDS.contains(&e.kind.as_str()) {
-            push(
-                &e.kind,
-                format!("unknown kind `{}` (one of {})", e.kind, KINDS.join(", ")),
             );
         }
         if e.hosts.is_empty() {
