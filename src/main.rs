@@ -538,7 +538,7 @@ async fn classify_command(args: ClassifyArgs, rules_dir: &Path) -> anyhow::Resul
         if let Ok(chromium) = std::sync::Arc::try_unwrap(chromium) {
             chromium.close().await;
         }
-        if let Some(e) = &seen.error
+        if let Some(e) = &seen.visit.error
             && seen.html.is_none()
         {
             anyhow::bail!("could not fetch {}: {e}", site.url);

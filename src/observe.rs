@@ -36,6 +36,43 @@ impl ConsentMode {
 /// What one visit of one page saw.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Observation {
+    /// Which page, in which consent mode, and how the visit went: what every record of the visit repeats.
+    #[serde(flatten)]
+    pub visit: Visit,
+    /// Visible text of the page (`innerText`), truncated.
+    pub text: Option<String>,
+    /// The rendered document (`outerHTML`), truncated; what the classifier reads.
+    pub html: Option<String>,
+    /// Links found on the page (absolute URLs with their anchor text).
+    pub links: Vec<Link>,
+    /// The site search form, if the page has one (GET forms only).
+    pub search_form: Option<SearchForm>,
+    /// The `lang` attribute of the document.
+    pub lang: Option<String>,
+    /// Every network request made while the page was open.
+    pub requests: Vec<ObservedRequest>,
+    /// Cookies set by responses (`Set-Cookie`), including those the browser blocked.
+    pub set_cookies: Vec<SetCookie>,
+    /// The cookie jar at the end of the visit (all domains, HttpOnly included).
+    pub cookies: Vec<ObservedCookie>,
+    /// Local and session storage items written during the visit.
+    pub storage: Vec<StorageItem>,
+    /// Every frame of the page (the top frame first).
+    pub frames: Vec<Frame>,
+    /// The page's renderer crashed during this visit, so the crawler tries it once more.
+    #[serde(skip)]
+    pub renderer_crashed: bool,
+    /// Cookies (`domain|name`) already in the jar when the choice was made, so later pages can tell which
+    /// cookies were set before it.
+    pub cookies_before_choice: Vec<String>,
+}
+
+/// What every record of one visit says about it (the observation, the page's report, the store's cache):
+/// which page was asked for and in which consent mode, how the visit went, and what the visit itself did
+/// on the page (consent choice, form values, dialogs, pop-ups). Its fields stand at the level of the
+/// record that holds it in JSON.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Visit {
     /// The URL the visit was asked to load.
     pub url: String,
     /// The URL of the top document after redirects.
@@ -52,30 +89,17 @@ pub struct Observation {
     pub duration_ms: u64,
     /// `document.title`.
     pub title: Option<String>,
-    /// Visible text of the page (`innerText`), truncated.
-    pub text: Option<String>,
-    /// The rendered document (`outerHTML`), truncated; what the classifier reads.
-    pub html: Option<String>,
-    /// Links found on the page (absolute URLs with their anchor text).
-    pub links: Vec<Link>,
-    /// The site search form, if the page has one (GET forms only).
-    pub search_form: Option<SearchForm>,
-    /// The `lang` attribute of the document.
-    pub lang: Option<String>,
+    /// Path of the screenshot, relative to the output folder.
+    pub screenshot: Option<String>,
     /// Test values the visit typed into the page's forms (never submitted).
     pub form_values: Vec<String>,
     /// The health term this visit searched the site for, when it is a site-search visit.
     pub search_term: Option<String>,
-    /// Every network request made while the page was open.
-    pub requests: Vec<ObservedRequest>,
-    /// Cookies set by responses (`Set-Cookie`), including those the browser blocked.
-    pub set_cookies: Vec<SetCookie>,
-    /// The cookie jar at the end of the visit (all domains, HttpOnly included).
-    pub cookies: Vec<ObservedCookie>,
-    /// Local and session storage items written during the visit.
-    pub storage: Vec<StorageItem>,
-    /// Every frame of the page (the top frame first).
-    pub frames: Vec<Frame>,
+    /// What the consent banner offered and what clicking it did, when the visit looked at it.
+    pub consent: Option<ConsentObservation>,
+    /// Milliseconds after the visit started from which the visitor's consent choice was in force: the
+    /// click time on the page where it was made, 0 on later pages of the same visit, `None` before any choice.
+    pub choice_at_ms: Option<u64>,
     /// JavaScript dialogs the page opened (answered at once so the visit could go on).
     #[serde(default)]
     pub dialogs: Vec<Dialog>,
@@ -87,19 +111,6 @@ pub struct Observation {
     /// died); this observation is the second attempt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_attempt_error: Option<String>,
-    /// The page's renderer crashed during this visit, so the crawler tries it once more.
-    #[serde(skip)]
-    pub renderer_crashed: bool,
-    /// Path of the screenshot, relative to the output folder.
-    pub screenshot: Option<String>,
-    /// What the consent banner offered and what clicking it did, when the visit looked at it.
-    pub consent: Option<ConsentObservation>,
-    /// Milliseconds after the visit started from which the visitor's consent choice was in force: the
-    /// click time on the page where it was made, 0 on later pages of the same visit, `None` before any choice.
-    pub choice_at_ms: Option<u64>,
-    /// Cookies (`domain|name`) already in the jar when the choice was made, so later pages can tell which
-    /// cookies were set before it.
-    pub cookies_before_choice: Vec<String>,
 }
 
 /// A consent banner, as the visit found it.

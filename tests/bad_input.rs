@@ -29,6 +29,7 @@ fn broken_sites_are_recorded_with_their_reason_and_the_other_pages_complete() {
             "{name}: only its start page can be visited"
         );
         site.pages[0]
+            .visit
             .error
             .clone()
             .unwrap_or_else(|| panic!("{name}: no error recorded"))
@@ -87,14 +88,14 @@ fn broken_sites_are_recorded_with_their_reason_and_the_other_pages_complete() {
     assert_eq!(
         good.pages
             .iter()
-            .filter(|p| p.search_term.is_some())
+            .filter(|p| p.visit.search_term.is_some())
             .count(),
         1
     );
     assert!(
         good.pages
             .iter()
-            .all(|p| p.error.is_none() && !p.detected.trackers.is_empty())
+            .all(|p| p.visit.error.is_none() && !p.detected.trackers.is_empty())
     );
     assert_eq!(result.report.failed_pages(), 5);
 }
@@ -229,20 +230,35 @@ fn javascript_dialogs_are_answered_and_recorded_and_the_visit_goes_on() {
     let pages = &result.report.sites[0].pages;
     assert_eq!(pages.len(), 2, "{pages:#?}");
     for page in pages {
-        assert!(page.error.is_none(), "{}: {:?}", page.url, page.error);
+        assert!(
+            page.visit.error.is_none(),
+            "{}: {:?}",
+            page.visit.url,
+            page.visit.error
+        );
     }
     let home = &pages[0];
-    let kinds: Vec<&str> = home.dialogs.iter().map(|d| d.kind.as_str()).collect();
-    assert_eq!(kinds, ["alert", "prompt", "confirm"], "{:?}", home.dialogs);
-    assert!(home.dialogs[0].message.contains("cookies"));
-    assert!(home.dialogs.iter().all(|d| d.answer == "dismissed"));
+    let kinds: Vec<&str> = home.visit.dialogs.iter().map(|d| d.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["alert", "prompt", "confirm"],
+        "{:?}",
+        home.visit.dialogs
+    );
+    assert!(home.visit.dialogs[0].message.contains("cookies"));
+    assert!(home.visit.dialogs.iter().all(|d| d.answer == "dismissed"));
     // The scripts after the dialogs ran: GA4 was reached and read the page.
     assert!(
         home.detected.trackers.iter().any(|t| t.vendor == "google"),
         "{:?}",
         home.detected.trackers
     );
-    assert_eq!(pages[1].dialogs.len(), 1, "{:?}", pages[1].dialogs);
+    assert_eq!(
+        pages[1].visit.dialogs.len(),
+        1,
+        "{:?}",
+        pages[1].visit.dialogs
+    );
 }
 
 #[test]
@@ -255,12 +271,12 @@ fn pop_up_windows_are_refused_and_recorded() {
         |config| config.max_pages = 1,
     );
     let home = &result.report.sites[0].pages[0];
-    assert!(home.error.is_none(), "{:?}", home.error);
+    assert!(home.visit.error.is_none(), "{:?}", home.visit.error);
     assert_eq!(
-        home.popups,
+        home.visit.popups,
         ["https://www.popup-kliniek.nl/aanbieding/"],
         "{:?}",
-        home.popups
+        home.visit.popups
     );
     // The pop-up never loaded: the only request for its page is none at all (max_pages is 1).
     assert!(
@@ -458,7 +474,11 @@ fn a_site_out_of_time_is_stopped_after_its_start_page_and_the_report_says_why() 
     );
     let site = &result.report.sites[0];
     assert_eq!(site.pages.len(), 1, "only the start page");
-    assert!(site.pages[0].error.is_none(), "{:?}", site.pages[0].error);
+    assert!(
+        site.pages[0].visit.error.is_none(),
+        "{:?}",
+        site.pages[0].visit.error
+    );
     assert_eq!(
         site.crawl.frontiers["none"].gave_up.as_deref(),
         Some("stopped: the site's time budget of 0 s was used up")

@@ -36,14 +36,14 @@ fn every_page_of_the_demo_sites_loads() {
     assert_eq!(result.report.sites.len(), 7);
     for (site, page) in pages(&result.report) {
         assert!(
-            page.error.is_none(),
+            page.visit.error.is_none(),
             "{site} {}: {:?}",
-            page.url,
-            page.error
+            page.visit.url,
+            page.visit.error
         );
     }
     let first_visits = pages(&result.report)
-        .filter(|(_, p)| p.mode == ConsentMode::None)
+        .filter(|(_, p)| p.visit.mode == ConsentMode::None)
         .count();
     assert!(
         first_visits >= 34,
@@ -65,7 +65,7 @@ fn a_beacon_sent_from_inside_a_cross_site_iframe_is_captured() {
     let result = demo();
     let oncology = pages(&result.report)
         .map(|(_, p)| p)
-        .find(|p| p.url.ends_with("/afdelingen/oncologie/"))
+        .find(|p| p.visit.url.ends_with("/afdelingen/oncologie/"))
         .expect("oncology page visited");
     let stats = oncology
         .detected
@@ -83,7 +83,7 @@ fn a_beacon_sent_from_inside_a_cross_site_iframe_is_captured() {
     );
     let like = pages(&result.report)
         .map(|(_, p)| p)
-        .find(|p| p.url.ends_with("/vergoedingen/ggz/"))
+        .find(|p| p.visit.url.ends_with("/vergoedingen/ggz/"))
         .unwrap();
     let plugin_requests: Vec<&str> = like
         .detected
@@ -184,9 +184,13 @@ fn cookies_are_attributed_to_the_right_party_and_vendor() {
                     Some(vendor),
                     "{} on {}",
                     c.name,
-                    page.url
+                    page.visit.url
                 );
-                assert_eq!(c.third_party, third_party, "{} on {}", c.name, page.url);
+                assert_eq!(
+                    c.third_party, third_party,
+                    "{} on {}",
+                    c.name, page.visit.url
+                );
                 seen.insert(c.name.clone());
             }
         }
@@ -214,7 +218,7 @@ fn decoded_page_url_equals_the_page_that_was_visited() {
     let result = demo();
     let mut checked = BTreeSet::new();
     for (_, page) in pages(&result.report) {
-        let visited = page.final_url.as_deref().unwrap();
+        let visited = page.visit.final_url.as_deref().unwrap();
         for tracker in &page.detected.trackers {
             for request in &tracker.requests {
                 let Some(received) = &request.received.page_url else {
@@ -255,7 +259,7 @@ fn what_each_tracker_received_is_decoded() {
     let result = demo();
     let ivf = pages(&result.report)
         .map(|(_, p)| p)
-        .find(|p| p.url == "https://www.zilverpolis.nl/vergoedingen/ivf/")
+        .find(|p| p.visit.url == "https://www.zilverpolis.nl/vergoedingen/ivf/")
         .unwrap();
     let view = ivf
         .detected
@@ -297,7 +301,7 @@ fn what_each_tracker_received_is_decoded() {
 
     let depression = pages(&result.report)
         .map(|(_, p)| p)
-        .find(|p| p.url.ends_with("/behandelingen/depressie/"))
+        .find(|p| p.visit.url.ends_with("/behandelingen/depressie/"))
         .unwrap();
     let tiktok = depression
         .detected
@@ -316,7 +320,7 @@ fn what_each_tracker_received_is_decoded() {
     );
     let ggz = pages(&result.report)
         .map(|(_, p)| p)
-        .find(|p| p.url.ends_with("/vergoedingen/ggz/"))
+        .find(|p| p.visit.url.ends_with("/vergoedingen/ggz/"))
         .unwrap();
     let clarity = ggz
         .detected
@@ -344,7 +348,7 @@ fn storage_writes_are_recorded_with_their_vendor() {
     let result = demo();
     let ggz = pages(&result.report)
         .map(|(_, p)| p)
-        .find(|p| p.url.ends_with("/behandelingen/depressie/"))
+        .find(|p| p.visit.url.ends_with("/behandelingen/depressie/"))
         .unwrap();
     let keys: BTreeSet<(&str, Option<&str>)> = ggz
         .detected
@@ -356,7 +360,7 @@ fn storage_writes_are_recorded_with_their_vendor() {
     assert!(keys.contains(&("tt_sessionId", Some("tiktok"))), "{keys:?}");
     let ivf = pages(&result.report)
         .map(|(_, p)| p)
-        .find(|p| p.url.starts_with("https://www.ivf-noorderlicht.nl/"))
+        .find(|p| p.visit.url.starts_with("https://www.ivf-noorderlicht.nl/"))
         .unwrap();
     assert!(
         ivf.detected
@@ -403,7 +407,7 @@ fn pages_are_classified_and_health_terms_found_in_what_trackers_received() {
     let page = |suffix: &str| {
         pages(&result.report)
             .map(|(_, p)| p)
-            .find(|p| p.url.ends_with(suffix))
+            .find(|p| p.visit.url.ends_with(suffix))
             .unwrap()
     };
     let ivf = page("zilverpolis.nl/vergoedingen/ivf/")
@@ -493,7 +497,7 @@ fn a_finding_can_be_followed_to_the_request_it_cites() {
         let page = site
             .pages
             .iter()
-            .find(|p| p.url == occurrence.page && p.mode == occurrence.mode)
+            .find(|p| p.visit.url == occurrence.page && p.visit.mode == occurrence.mode)
             .unwrap();
         for cited in &occurrence.requests {
             let found = page
@@ -505,7 +509,7 @@ fn a_finding_can_be_followed_to_the_request_it_cites() {
             assert!(
                 found,
                 "{cited} is not among the requests of {} ({:?})",
-                page.url, page.mode
+                page.visit.url, page.visit.mode
             );
         }
     }
@@ -562,9 +566,14 @@ fn typed_form_values_and_site_searches_are_found_in_what_trackers_received() {
     let contact = clinic
         .pages
         .iter()
-        .find(|p| p.url.ends_with("/contact/"))
+        .find(|p| p.visit.url.ends_with("/contact/"))
         .unwrap();
-    assert_eq!(contact.form_values.len(), 5, "{:?}", contact.form_values);
+    assert_eq!(
+        contact.visit.form_values.len(),
+        5,
+        "{:?}",
+        contact.visit.form_values
+    );
     // Forms are never submitted.
     assert!(
         result
@@ -582,13 +591,13 @@ fn typed_form_values_and_site_searches_are_found_in_what_trackers_received() {
     let search = insurer
         .pages
         .iter()
-        .find(|p| p.search_term.is_some())
+        .find(|p| p.visit.search_term.is_some())
         .expect("a site-search visit");
-    assert_eq!(search.search_term.as_deref(), Some("depressie"));
+    assert_eq!(search.visit.search_term.as_deref(), Some("depressie"));
     assert!(
-        search.url.ends_with("/zoeken/?q=depressie"),
+        search.visit.url.ends_with("/zoeken/?q=depressie"),
         "{}",
-        search.url
+        search.visit.url
     );
     let f14: Vec<_> = insurer
         .findings
@@ -604,5 +613,5 @@ fn typed_form_values_and_site_searches_are_found_in_what_trackers_received() {
         .iter()
         .find(|s| s.name == "Ziekenhuis Rijnoever")
         .unwrap();
-    assert!(hospital.pages.iter().all(|p| p.search_term.is_none()));
+    assert!(hospital.pages.iter().all(|p| p.visit.search_term.is_none()));
 }

@@ -53,7 +53,7 @@ fn tracker_requests(page: &PageReport, phase: Phase) -> usize {
 }
 
 fn pages(site: &SiteReport, mode: ConsentMode) -> impl Iterator<Item = &PageReport> {
-    site.pages.iter().filter(move |p| p.mode == mode)
+    site.pages.iter().filter(move |p| p.visit.mode == mode)
 }
 
 const HANDLED: &[&str] = &[
@@ -305,7 +305,7 @@ fn banners_that_cannot_be_handled_are_reported_and_the_scan_goes_on() {
             6,
             "both pages in all three modes were still visited"
         );
-        assert!(s.pages.iter().all(|p| p.error.is_none()));
+        assert!(s.pages.iter().all(|p| p.visit.error.is_none()));
     }
 }
 
@@ -330,13 +330,13 @@ fn consent_tools_and_font_hosts_are_services_not_trackers() {
     let report = &scan().report;
     let mut consent_services = 0;
     for site in &report.sites {
-        for page in site.pages.iter().filter(|p| p.error.is_none()) {
+        for page in site.pages.iter().filter(|p| p.visit.error.is_none()) {
             for t in &page.detected.trackers {
                 assert!(
                     t.category.is_tracking(),
                     "{} {}: {} ({}) is listed as a tracker",
-                    page.mode.as_str(),
-                    page.url,
+                    page.visit.mode.as_str(),
+                    page.visit.url,
                     t.vendor,
                     t.category
                 );
@@ -350,7 +350,7 @@ fn consent_tools_and_font_hosts_are_services_not_trackers() {
                 .unwrap_or_else(|| {
                     panic!(
                         "{}: no font service in {:?}",
-                        page.url, page.detected.services
+                        page.visit.url, page.detected.services
                     )
                 });
             assert_eq!(fonts.category, pixelaudit::rules::Category::Fonts);

@@ -15,8 +15,8 @@ fn visited(report: &Report, mode: &str) -> Vec<String> {
     report.sites[0]
         .pages
         .iter()
-        .filter(|p| p.mode.as_str() == mode && p.search_term.is_none())
-        .map(|p| p.url.clone())
+        .filter(|p| p.visit.mode.as_str() == mode && p.visit.search_term.is_none())
+        .map(|p| p.visit.url.clone())
         .collect()
 }
 
@@ -39,7 +39,7 @@ fn medical_pages_three_links_behind_fifty_news_items_are_found_within_ten_pages(
         let page = site
             .pages
             .iter()
-            .find(|p| p.url == medical)
+            .find(|p| p.visit.url == medical)
             .unwrap_or_else(|| panic!("{medical} not visited; visited {urls:#?}"));
         assert!(
             page.medical.as_ref().is_some_and(|m| m.is_medical),
@@ -153,9 +153,9 @@ fn essence(report: &Report) -> BTreeMap<String, (Vec<String>, Vec<String>)> {
                         .collect();
                     format!(
                         "{} {} error={} medical={} {:?}",
-                        p.mode.as_str(),
-                        p.url,
-                        p.error.is_some(),
+                        p.visit.mode.as_str(),
+                        p.visit.url,
+                        p.visit.error.is_some(),
                         p.medical.as_ref().is_some_and(|m| m.is_medical),
                         vendors
                     )
@@ -476,7 +476,7 @@ fn chromium_is_replaced_after_n_visits_and_when_it_is_killed_mid_scan() {
             .sites
             .iter()
             .flat_map(|s| &s.pages)
-            .all(|p| p.error.is_none())
+            .all(|p| p.visit.error.is_none())
     );
 }
 

@@ -28,7 +28,7 @@ fn the_demo_sector_reproduces_the_nos_counts() {
         .sites
         .iter()
         .flat_map(|s| &s.pages)
-        .map(|p| p.mode.as_str())
+        .map(|p| p.visit.mode.as_str())
         .collect();
     assert_eq!(modes.len(), 3, "all three consent modes");
     let meta = report
@@ -45,7 +45,7 @@ fn the_demo_sector_reproduces_the_nos_counts() {
             assert!(
                 t.category.is_tracking(),
                 "{}: {} ({}) counted as a tracker",
-                page.url,
+                page.visit.url,
                 t.vendor,
                 t.category
             );
@@ -81,16 +81,16 @@ fn the_demo_sector_reproduces_the_nos_counts() {
     // Home pages that tease IVF, physiotherapy and mental health care are about the insurer, not about
     // care: every home page is general, and no F10 rests on a home page, an overview or an about page.
     for site in &report.sites {
-        for page in site.pages.iter().filter(|p| p.error.is_none()) {
+        for page in site.pages.iter().filter(|p| p.visit.error.is_none()) {
             let medical = page
                 .medical
                 .as_ref()
                 .expect("every loaded page is classified");
-            let is_home = url::Url::parse(&page.url).unwrap().path() == "/";
+            let is_home = url::Url::parse(&page.visit.url).unwrap().path() == "/";
             assert!(
                 !(is_home && medical.is_medical),
                 "{}: home page classified medical: {medical:?}",
-                page.url
+                page.visit.url
             );
         }
         for finding in site.findings.iter().filter(|f| f.id == "F10") {
@@ -98,14 +98,14 @@ fn the_demo_sector_reproduces_the_nos_counts() {
                 let page = site
                     .pages
                     .iter()
-                    .find(|p| p.url == occurrence.page)
+                    .find(|p| p.visit.url == occurrence.page)
                     .expect("an F10 occurrence names a visited page");
                 let medical = page.medical.as_ref().unwrap();
                 let kind = medical.page_type.as_ref().map(|t| t.id.as_str());
                 assert!(
                     !matches!(kind, Some("home" | "overview" | "about")),
                     "{}: F10 rests on a {kind:?} page: {medical:?}",
-                    page.url
+                    page.visit.url
                 );
             }
         }

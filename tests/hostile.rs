@@ -228,6 +228,7 @@ fn start_page<'a>(report: &'a Report, name: &str) -> &'a PageReport {
 
 fn error_of(report: &Report, name: &str) -> String {
     start_page(report, name)
+        .visit
         .error
         .clone()
         .unwrap_or_else(|| panic!("{name}: no error recorded"))
@@ -306,11 +307,12 @@ fn each_hostile_host_is_recorded_with_its_reason() {
     let crashed = start_page(report, "Geheugenvreter");
     assert!(
         crashed
+            .visit
             .first_attempt_error
             .as_deref()
             .is_some_and(|e| e.starts_with("renderer crashed")),
         "{:?}",
-        crashed.first_attempt_error
+        crashed.visit.first_attempt_error
     );
 }
 
@@ -344,24 +346,33 @@ fn pages_that_misbehave_without_failing_are_visited_and_their_misbehaviour_recor
     let log = &outcome().log;
 
     let dialogs = start_page(report, "Melding kliniek");
-    assert_eq!(dialogs.error, None);
-    let kinds: Vec<&str> = dialogs.dialogs.iter().map(|d| d.kind.as_str()).collect();
+    assert_eq!(dialogs.visit.error, None);
+    let kinds: Vec<&str> = dialogs
+        .visit
+        .dialogs
+        .iter()
+        .map(|d| d.kind.as_str())
+        .collect();
     assert_eq!(kinds, ["alert", "prompt", "confirm"]);
 
     // Eighty windows opened without a click: the pop-up blocker refuses them, as in a visitor's browser,
     // and each is recorded with its address.
     let storm = site(report, "Vensterstorm");
-    assert_eq!(storm.pages[0].error, None);
-    assert_eq!(storm.pages[0].popups.len(), 50, "recorded up to the cap");
+    assert_eq!(storm.pages[0].visit.error, None);
     assert_eq!(
-        storm.pages[0].popups[0],
+        storm.pages[0].visit.popups.len(),
+        50,
+        "recorded up to the cap"
+    );
+    assert_eq!(
+        storm.pages[0].visit.popups[0],
         "https://www.venster-storm.nl/aanbieding/?venster=0"
     );
     assert!(
         storm
             .pages
             .iter()
-            .any(|p| p.url.ends_with("/afspraak/") && p.error.is_none()),
+            .any(|p| p.visit.url.ends_with("/afspraak/") && p.visit.error.is_none()),
         "the crawl went on past the storm"
     );
     assert!(rules_of(&storm.pages[0]).contains("meta-pixel"));
@@ -375,8 +386,8 @@ fn pages_that_misbehave_without_failing_are_visited_and_their_misbehaviour_recor
     // visit reads from one page) reach the frontier.
     let links = site(report, "Linkfabriek");
     assert_eq!(links.pages.len(), 5);
-    assert!(links.pages.iter().all(|p| p.error.is_none()));
-    let visited: BTreeSet<&str> = links.pages.iter().map(|p| p.url.as_str()).collect();
+    assert!(links.pages.iter().all(|p| p.visit.error.is_none()));
+    let visited: BTreeSet<&str> = links.pages.iter().map(|p| p.visit.url.as_str()).collect();
     assert_eq!(visited.len(), 5);
     let frontier = &links.crawl.frontiers["none"];
     assert!(
@@ -386,15 +397,16 @@ fn pages_that_misbehave_without_failing_are_visited_and_their_misbehaviour_recor
 
     // Bytes that are not UTF-8 and tags that never close: read as a browser reads them.
     let broken = site(report, "Rommel-HTML");
-    assert!(broken.pages.iter().all(|p| p.error.is_none()));
+    assert!(broken.pages.iter().all(|p| p.visit.error.is_none()));
     assert!(rules_of(&broken.pages[0]).contains("meta-pixel"));
     assert!(
         broken.pages[0]
+            .visit
             .title
             .as_deref()
             .is_some_and(|t| t.contains('\u{fffd}')),
         "{:?}",
-        broken.pages[0].title
+        broken.pages[0].visit.title
     );
     assert!(
         broken.pages.len() >= 2,
@@ -404,7 +416,7 @@ fn pages_that_misbehave_without_failing_are_visited_and_their_misbehaviour_recor
     // A thousand cookies and one too big: the browser keeps what it keeps (at most 180 per site), the
     // refusal is on record.
     let cookies = start_page(report, "Koekjesmonster");
-    assert_eq!(cookies.error, None);
+    assert_eq!(cookies.visit.error, None);
     let kept = cookies.detected.cookies.len();
     assert!((100..=200).contains(&kept), "{kept} cookies");
     assert!(
@@ -433,7 +445,14 @@ fn pages_that_misbehave_without_failing_are_visited_and_their_misbehaviour_recor
     // A site whose pages keep failing is given up, not visited to the end of its budget.
     let shaky = site(report, "Wankel ziekenhuis");
     assert_eq!(shaky.pages.len(), 4, "the start page and three failures");
-    assert_eq!(shaky.pages.iter().filter(|p| p.error.is_some()).count(), 3);
+    assert_eq!(
+        shaky
+            .pages
+            .iter()
+            .filter(|p| p.visit.error.is_some())
+            .count(),
+        3
+    );
     assert_eq!(
         shaky.crawl.frontiers["none"].gave_up.as_deref(),
         Some("stopped after 3 failed visits in a row")
@@ -451,8 +470,8 @@ fn the_ordinary_sites_come_out_as_when_scanned_alone() {
                 .iter()
                 .map(|p| {
                     (
-                        p.url.clone(),
-                        p.error.clone(),
+                        p.visit.url.clone(),
+                        p.visit.error.clone(),
                         p.medical.as_ref().map(|m| m.is_medical),
                         rules_of(p)
                             .into_iter()
@@ -464,7 +483,7 @@ fn the_ordinary_sites_come_out_as_when_scanned_alone() {
         };
         assert_eq!(pages(a), pages(b), "{name}: pages");
         assert!(pages(a).len() >= 3, "{name}: {} pages", pages(a).len());
-        assert!(b.pages.iter().all(|p| p.error.is_none()), "{name}");
+        assert!(b.pages.iter().all(|p| p.visit.error.is_none()), "{name}");
         let findings = |s: &SiteReport| {
             s.findings
                 .iter()

@@ -43,7 +43,7 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
                 requests_findings(&mut found, page, tracker, request, medical, site);
             }
         }
-        if page.mode == ConsentMode::Reject {
+        if page.visit.mode == ConsentMode::Reject {
             for c in page
                 .detected
                 .cookies
@@ -84,7 +84,7 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
                 }
             }
         }
-        if matches!(page.mode, ConsentMode::None | ConsentMode::Reject) {
+        if matches!(page.visit.mode, ConsentMode::None | ConsentMode::Reject) {
             for plugin in &page.detected.social_plugins {
                 found.add(
                     "F15",
@@ -129,6 +129,7 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
 /// F13 and F14: typed form values or the searched health term in what a third party received.
 fn leak_findings(found: &mut Found, page: &PageReport) {
     let needles: Vec<(String, Vec<String>)> = page
+        .visit
         .form_values
         .iter()
         .map(|v| (v.clone(), leak::encodings(v)))
@@ -163,7 +164,7 @@ fn leak_findings(found: &mut Found, page: &PageReport) {
                 );
                 found.add("F13", Some(&tracker.vendor), Some(&tracker.rule), false, o);
             }
-            if let Some(term) = &page.search_term
+            if let Some(term) = &page.visit.search_term
                 && leak::contains_term(&haystack, term)
             {
                 let o = occurrence(
@@ -202,7 +203,7 @@ fn requests_findings(
     let vendor = Some(tracker.vendor.as_str());
     let rule = Some(tracker.rule.as_str());
     if tracker.kind == EndpointKind::Tracker {
-        match (page.mode, request.phase) {
+        match (page.visit.mode, request.phase) {
             (ConsentMode::None, _) => {
                 found.add("F01", vendor, rule, false, base(received_summary(request)))
             }
@@ -224,18 +225,18 @@ fn requests_findings(
         .received
         .page_url
         .as_deref()
-        .is_some_and(|u| same_page(u, &page.url))
+        .is_some_and(|u| same_page(u, &page.visit.url))
         || request
             .received
             .referrer
             .as_deref()
-            .is_some_and(|u| same_page(u, &page.url))
+            .is_some_and(|u| same_page(u, &page.visit.url))
         || !request.health_terms.is_empty();
     if !carries_page {
         return;
     }
     found.add("F10", vendor, rule, false, base(received_summary(request)));
-    match page.mode {
+    match page.visit.mode {
         ConsentMode::None | ConsentMode::Reject => {
             found.add("F11", vendor, rule, false, base(received_summary(request)))
         }
@@ -306,7 +307,7 @@ fn banner_findings(found: &mut Found, site: &SiteReport) {
     let first_page = site
         .pages
         .first()
-        .map(|p| p.url.clone())
+        .map(|p| p.visit.url.clone())
         .unwrap_or_else(|| site.url.clone());
     let at = |detail: String| Occurrence {
         page: first_page.clone(),
@@ -407,8 +408,8 @@ fn occurrence(
     details: Vec<String>,
 ) -> Occurrence {
     Occurrence {
-        page: page.url.clone(),
-        mode: page.mode,
+        page: page.visit.url.clone(),
+        mode: page.visit.mode,
         phase,
         requests,
         cookies,
@@ -435,7 +436,7 @@ fn same_page(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
     use crate::classify::Classification;
-    use crate::observe::{Observation, ObservedRequest};
+    use crate::observe::{Observation, ObservedRequest, Visit};
     use crate::results::SiteConsent;
     use crate::rules::Severity;
 
@@ -448,9 +449,12 @@ mod tests {
     fn page(rules: &Rules, path: &str, mode: ConsentMode, medical: bool) -> PageReport {
         let url = format!("https://www.zorg.nl{path}");
         let observation = Observation {
-            url: url.clone(),
-            mode,
-            choice_at_ms: (mode != ConsentMode::None).then_some(50),
+            visit: Visit {
+                url: url.clone(),
+                mode,
+                choice_at_ms: (mode != ConsentMode::None).then_some(50),
+                ..Visit::default()
+            },
             requests: vec![ObservedRequest {
                 id: "1".into(),
                 url: format!(

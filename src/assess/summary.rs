@@ -19,8 +19,10 @@ pub(super) fn summarise(site: &SiteReport, findings: &[Finding]) -> SiteSummary 
         .pages
         .iter()
         // A site-search results page is pixelaudit's own probe (F14), not one of the site's pages.
-        .filter(|p| p.search_term.is_none() && p.medical.as_ref().is_some_and(|m| m.is_medical))
-        .map(|p| p.url.as_str())
+        .filter(|p| {
+            p.visit.search_term.is_none() && p.medical.as_ref().is_some_and(|m| m.is_medical)
+        })
+        .map(|p| p.visit.url.as_str())
         .collect();
     medical.sort();
     medical.dedup();
@@ -28,8 +30,8 @@ pub(super) fn summarise(site: &SiteReport, findings: &[Finding]) -> SiteSummary 
     let searches: Vec<&str> = site
         .pages
         .iter()
-        .filter(|p| p.search_term.is_some())
-        .map(|p| p.url.as_str())
+        .filter(|p| p.visit.search_term.is_some())
+        .map(|p| p.visit.url.as_str())
         .collect();
     let mut vendors: Vec<String> = findings
         .iter()
@@ -57,14 +59,14 @@ pub fn sector_summary(sites: &[SiteReport]) -> SectorSummary {
         let mut seen: BTreeMap<&str, [bool; 4]> = BTreeMap::new();
         for page in &site.pages {
             // The site's own medical pages; a search pixelaudit typed is counted by F14 instead.
-            let medical =
-                page.search_term.is_none() && page.medical.as_ref().is_some_and(|m| m.is_medical);
+            let medical = page.visit.search_term.is_none()
+                && page.medical.as_ref().is_some_and(|m| m.is_medical);
             for t in page.detected.trackers.iter().filter(|t| is_tracking(t)) {
                 let flags = seen.entry(t.vendor.as_str()).or_default();
                 flags[0] = true;
                 flags[1] |= medical;
-                flags[2] |= page.mode == ConsentMode::None;
-                flags[3] |= page.mode == ConsentMode::Reject;
+                flags[2] |= page.visit.mode == ConsentMode::None;
+                flags[3] |= page.visit.mode == ConsentMode::Reject;
             }
         }
         for (vendor, flags) in seen {

@@ -47,7 +47,7 @@ impl Collector for ContentCollector {
         observation: &mut Observation,
     ) -> Result<(), BrowserError> {
         if let Some(content) = evaluate::<PageContent>(&visit.page, World::default(), READ).await? {
-            observation.title = Some(content.title);
+            observation.visit.title = Some(content.title);
             observation.text = Some(content.text);
             observation.html = Some(content.html);
             observation.search_form = content.search;

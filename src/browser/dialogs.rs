@@ -57,7 +57,7 @@ impl Collector for DialogCollector {
         _visit: &VisitContext,
         observation: &mut Observation,
     ) -> Result<(), BrowserError> {
-        observation.dialogs = self.seen.finish();
+        observation.visit.dialogs = self.seen.finish();
         Ok(())
     }
 }

@@ -38,7 +38,7 @@ impl Collector for FormFiller {
         if !typed.is_empty() {
             settle_after_action(visit, visit.settle, visit.quiet).await;
         }
-        observation.form_values = typed;
+        observation.visit.form_values = typed;
     }
 
     async fn collect(&mut self, _: &VisitContext, _: &mut Observation) -> Result<(), BrowserError> {

@@ -42,7 +42,7 @@ pub(super) async fn navigate(
     let (mut load_events, mut dom_ready_events) = match listeners {
         Ok(l) => l,
         Err(e) => {
-            observation.error = Some(format!("browser error: {e}"));
+            observation.visit.error = Some(format!("browser error: {e}"));
             return Loading::Failed;
         }
     };
@@ -72,12 +72,12 @@ pub(super) async fn navigate(
     }
     let committed = match answer {
         Some(Err(e)) => {
-            observation.error = Some(format!("browser error: {e}"));
+            observation.visit.error = Some(format!("browser error: {e}"));
             return Loading::Failed;
         }
         Some(Ok(a)) => {
             if let Some(err) = &a.result.error_text {
-                observation.error = Some(explain_net_error(err));
+                observation.visit.error = Some(explain_net_error(err));
                 return Loading::Failed;
             }
             true
@@ -91,7 +91,7 @@ pub(super) async fn navigate(
     let seconds = timeout.as_secs();
     if !dom_ready && committed && !renderer_answers(visit).await {
         // The document arrived but its scripts never give the renderer back.
-        observation.error = Some(format!(
+        observation.visit.error = Some(format!(
             "page stopped responding: a script kept the renderer busy for {seconds} s"
         ));
         return Loading::RendererLost;
@@ -99,7 +99,7 @@ pub(super) async fn navigate(
     if dom_ready || committed {
         // Freeze the page as it is: a body that never ends would otherwise keep arriving while it is read.
         stop_loading(visit).await;
-        observation.error = Some(if dom_ready {
+        observation.visit.error = Some(if dom_ready {
             format!(
                 "timeout: the page did not finish loading within {seconds} s (what it did until then is kept)"
             )
@@ -112,7 +112,7 @@ pub(super) async fn navigate(
     } else {
         // Give up the request, so the tab is free to be read and closed at once.
         stop_loading(visit).await;
-        observation.error = Some(format!("timeout: no response within {seconds} s"));
+        observation.visit.error = Some(format!("timeout: no response within {seconds} s"));
         Loading::Failed
     }
 }
@@ -123,7 +123,7 @@ pub(super) async fn stop_for(
     fault: Fault,
     observation: &mut Observation,
 ) -> Loading {
-    observation.error.get_or_insert(fault.reason());
+    observation.visit.error.get_or_insert(fault.reason());
     match fault {
         Fault::RendererCrashed => Loading::RendererLost,
         Fault::TooLarge(_) => {
@@ -201,10 +201,10 @@ pub(super) fn fill_document_status(observation: &mut Observation) {
             .rev()
             .find(|r| r.id == first.id)
             .unwrap_or(first);
-        observation.status = chain_end.status;
-        observation.final_url = Some(chain_end.url.clone());
+        observation.visit.status = chain_end.status;
+        observation.visit.final_url = Some(chain_end.url.clone());
     }
-    if observation.final_url.is_none() {
-        observation.final_url = observation.frames.first().map(|f| f.url.clone());
+    if observation.visit.final_url.is_none() {
+        observation.visit.final_url = observation.frames.first().map(|f| f.url.clone());
     }
 }

@@ -75,7 +75,7 @@ impl Collector for PopupCollector {
         _visit: &VisitContext,
         observation: &mut Observation,
     ) -> Result<(), BrowserError> {
-        observation.popups = self.seen.finish();
+        observation.visit.popups = self.seen.finish();
         Ok(())
     }
 }

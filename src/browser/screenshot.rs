@@ -18,7 +18,7 @@ impl Collector for ScreenshotCollector {
         visit: &VisitContext,
         observation: &mut Observation,
     ) -> Result<(), BrowserError> {
-        observation.screenshot = save_screenshot(visit, "").await?;
+        observation.visit.screenshot = save_screenshot(visit, "").await?;
         Ok(())
     }
 }

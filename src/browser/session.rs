@@ -25,7 +25,7 @@ use super::screenshot::ScreenshotCollector;
 use super::storage::StorageCollector;
 use super::watchdog::{Fault, Watchdog};
 use super::{BrowserError, Chromium};
-use crate::observe::{ConsentMode, Observation};
+use crate::observe::{ConsentMode, Observation, Visit};
 
 /// How long a collector waits for a renderer that has crashed or already failed to answer another one.
 const HUNG_PATIENCE: Duration = Duration::from_secs(2);
@@ -49,9 +49,12 @@ impl Session {
     ) -> Observation {
         let started = Instant::now();
         let mut observation = Observation {
-            url: url.to_string(),
-            mode,
-            started_at: crate::now_rfc3339(),
+            visit: Visit {
+                url: url.to_string(),
+                mode,
+                started_at: crate::now_rfc3339(),
+                ..Visit::default()
+            },
             ..Observation::default()
         };
         let options = &self.chromium.options;
@@ -79,17 +82,18 @@ impl Session {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
                 observation
+                    .visit
                     .error
                     .get_or_insert(format!("browser error: {e}"));
             }
             Err(_) => {
-                observation.error.get_or_insert(format!(
+                observation.visit.error.get_or_insert(format!(
                     "timeout: the visit did not finish within {} s",
                     deadline.as_secs()
                 ));
             }
         }
-        observation.duration_ms = started.elapsed().as_millis() as u64;
+        observation.visit.duration_ms = started.elapsed().as_millis() as u64;
         observation
     }
 
@@ -153,10 +157,10 @@ impl Session {
             if let (Some(plan), true) = (consent, readable) {
                 let seen = consent::handle(&visit, plan, settle, quiet).await;
                 if seen.choice_at_ms.is_some() {
-                    observation.choice_at_ms = seen.choice_at_ms;
+                    observation.visit.choice_at_ms = seen.choice_at_ms;
                     observation.cookies_before_choice = seen.cookies_before_choice.clone();
                 }
-                observation.consent = Some(seen);
+                observation.visit.consent = Some(seen);
             }
             if readable {
                 collectors.act(&visit, observation).await;
@@ -190,7 +194,7 @@ impl Session {
         }
         if loading == Loading::Failed {
             // What is on screen now is Chromium's own error page, not the site's.
-            observation.title = None;
+            observation.visit.title = None;
             observation.text = None;
             observation.html = None;
             observation.links.clear();
@@ -294,11 +298,11 @@ async fn collect_one(
     if result.is_err() {
         *patience = (*patience).min(HUNG_PATIENCE);
     }
-    if observation.error.is_none() {
+    if observation.visit.error.is_none() {
         match result {
-            Ok(Err(e)) => observation.error = Some(format!("could not read the page: {e}")),
+            Ok(Err(e)) => observation.visit.error = Some(format!("could not read the page: {e}")),
             Err(_) => {
-                observation.error =
+                observation.visit.error =
                     Some("could not read the page: the renderer stopped answering".into())
             }
             Ok(Ok(())) => {}

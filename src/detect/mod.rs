@@ -221,7 +221,7 @@ pub fn detect(observation: &Observation, rules: &RuleSet, site_domain: &str) -> 
             .map(|c| {
                 let mut finding = attribute_cookie(c, rules, site_domain);
                 let key = format!("{}|{}", c.domain, c.name);
-                finding.phase = match observation.choice_at_ms {
+                finding.phase = match observation.visit.choice_at_ms {
                     Some(_) if !observation.cookies_before_choice.contains(&key) => {
                         Phase::AfterChoice
                     }
@@ -261,7 +261,7 @@ pub fn detect(observation: &Observation, rules: &RuleSet, site_domain: &str) -> 
                     rule: hit.rule_id(),
                     method: r.method.clone(),
                     url: r.url.clone(),
-                    phase: match observation.choice_at_ms {
+                    phase: match observation.visit.choice_at_ms {
                         Some(at) if r.time_ms >= at => Phase::AfterChoice,
                         _ => Phase::BeforeChoice,
                     },
@@ -302,7 +302,7 @@ fn detect_trackers(observation: &Observation, rules: &RuleSet, site_domain: &str
             .host_str()
             .is_some_and(|h| registrable_domain(h) != site_domain);
         let mut tracker_request = describe_request(request, hit.endpoint);
-        tracker_request.phase = match observation.choice_at_ms {
+        tracker_request.phase = match observation.visit.choice_at_ms {
             Some(at) if request.time_ms >= at => Phase::AfterChoice,
             _ => Phase::BeforeChoice,
         };
@@ -482,7 +482,7 @@ fn detect_social_plugins(observation: &Observation, rules: &RuleSet) -> Vec<Soci
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::observe::ConsentMode;
+    use crate::observe::{ConsentMode, Visit};
 
     fn shipped() -> RuleSet {
         RuleSet::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).unwrap()
@@ -502,9 +502,12 @@ mod tests {
 
     fn visit(requests: Vec<ObservedRequest>, choice_at_ms: Option<u64>) -> Observation {
         Observation {
-            url: "https://www.zorgverzekeraar.nl/vergoedingen/ivf".into(),
-            mode: ConsentMode::Accept,
-            choice_at_ms,
+            visit: Visit {
+                url: "https://www.zorgverzekeraar.nl/vergoedingen/ivf".into(),
+                mode: ConsentMode::Accept,
+                choice_at_ms,
+                ..Visit::default()
+            },
             requests,
             ..Default::default()
         }

@@ -140,7 +140,7 @@ struct Content {
 /// The HAR document of one visit.
 pub fn har(observation: &Observation, browser: &str) -> Har {
     let started = time::OffsetDateTime::parse(
-        &observation.started_at,
+        &observation.visit.started_at,
         &time::format_description::well_known::Rfc3339,
     )
     .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
@@ -182,15 +182,16 @@ pub fn har(observation: &Observation, browser: &str) -> Har {
             pages: vec![Page {
                 started_date_time: at(0),
                 id: "page_1",
-                title: observation.url.clone(),
+                title: observation.visit.url.clone(),
                 page_timings: PageTimings {
                     on_content_load: -1,
                     on_load: -1,
                 },
-                comment: format!("consent mode {}", observation.mode.as_str()),
+                comment: format!("consent mode {}", observation.visit.mode.as_str()),
             }],
             entries,
             comment: observation
+                .visit
                 .error
                 .as_ref()
                 .map(|e| format!("the visit failed: {e}"))
@@ -265,6 +266,7 @@ fn answers(cookie: &SetCookie, request: &ObservedRequest) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::observe::Visit;
 
     fn request(id: &str, url: &str) -> ObservedRequest {
         ObservedRequest {
@@ -296,8 +298,11 @@ mod tests {
     fn two_requests_to_one_url_each_get_only_their_own_set_cookie() {
         let pixel = "https://px.example/collect";
         let observation = Observation {
-            url: "https://www.zorg.nl/".into(),
-            started_at: "2026-12-02T10:00:00Z".into(),
+            visit: Visit {
+                url: "https://www.zorg.nl/".into(),
+                started_at: "2026-12-02T10:00:00Z".into(),
+                ..Visit::default()
+            },
             requests: vec![request("1", pixel), request("2", pixel)],
             set_cookies: vec![
                 set_cookie(Some("1"), pixel, "a=1"),
@@ -313,8 +318,11 @@ mod tests {
     fn a_stored_scan_without_request_ids_joins_by_url_and_the_document_is_har() {
         let pixel = "https://px.example/collect";
         let observation = Observation {
-            url: "https://www.zorg.nl/".into(),
-            started_at: "2026-12-02T10:00:00Z".into(),
+            visit: Visit {
+                url: "https://www.zorg.nl/".into(),
+                started_at: "2026-12-02T10:00:00Z".into(),
+                ..Visit::default()
+            },
             requests: vec![request("1", pixel)],
             set_cookies: vec![set_cookie(None, pixel, "a=1")],
             ..Default::default()

@@ -70,7 +70,11 @@ pub fn render(report: &Report) -> String {
 fn counts(site: &SiteReport) -> [usize; 3 + Severity::GRAVEST_FIRST.len()] {
     let mut row = [0usize; 3 + Severity::GRAVEST_FIRST.len()];
     row[0] = site.pages.len();
-    row[1] = site.pages.iter().filter(|p| p.error.is_some()).count();
+    row[1] = site
+        .pages
+        .iter()
+        .filter(|p| p.visit.error.is_some())
+        .count();
     row[2] = site.summary.medical_pages;
     for (i, s) in Severity::GRAVEST_FIRST.iter().enumerate() {
         row[3 + i] = site

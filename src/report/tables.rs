@@ -223,12 +223,12 @@ fn pages(report: &Report) -> io::Result<Vec<u8>> {
         let medical = p.medical.as_ref();
         PageRow {
             site: (&site.name).into(),
-            mode: p.mode.as_str(),
-            url: (&p.url).into(),
-            final_url: p.final_url.as_deref().into(),
-            status: p.status,
-            error: p.error.as_deref().into(),
-            title: p.title.as_deref().into(),
+            mode: p.visit.mode.as_str(),
+            url: (&p.visit.url).into(),
+            final_url: p.visit.final_url.as_deref().into(),
+            status: p.visit.status,
+            error: p.visit.error.as_deref().into(),
+            title: p.visit.title.as_deref().into(),
             // Not classified (a failed visit) is neither.
             medical: medical.map_or("", |m| yes_no(m.is_medical)),
             // Rust's own float printing (`2`), as the file always had, not the `csv` crate's (`2.0`).
@@ -237,12 +237,12 @@ fn pages(report: &Report) -> io::Result<Vec<u8>> {
                 .unwrap_or_default()
                 .into(),
             language: medical.map(|m| m.language.as_str()).into(),
-            search_term: p.search_term.as_deref().into(),
+            search_term: p.visit.search_term.as_deref().into(),
             tracker_vendors: vendors.join(" ").into(),
             requests: p.requests_total,
-            started_at: (&p.started_at).into(),
-            duration_ms: p.duration_ms,
-            screenshot: p.screenshot.as_deref().into(),
+            started_at: (&p.visit.started_at).into(),
+            duration_ms: p.visit.duration_ms,
+            screenshot: p.visit.screenshot.as_deref().into(),
         }
     });
     table(rows)
@@ -261,8 +261,8 @@ impl<'a> Place<'a> {
     fn of(site: &'a SiteReport, page: &'a PageReport) -> Self {
         Place {
             site: (&site.name).into(),
-            mode: page.mode.as_str(),
-            page: (&page.url).into(),
+            mode: page.visit.mode.as_str(),
+            page: (&page.visit.url).into(),
         }
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::classify::Classification;
 use crate::detect::{CookieFinding, Detections, Phase, Received, Tracker, TrackerRequest};
-use crate::observe::{ConsentMode, Observation};
+use crate::observe::{ConsentMode, Observation, Visit};
 use crate::results::{
     Finding, Occurrence, PageReport, Report, SiteConsent, SiteReport, SiteSummary, ToolInfo,
 };
@@ -119,14 +119,17 @@ pub fn sample() -> Report {
     };
     let mut visit = PageReport::new(
         &Observation {
-            url: page_url.clone(),
-            final_url: Some(format!("{page_url}#top")),
-            mode: ConsentMode::None,
-            status: Some(200),
-            started_at: "2025-01-02T03:04:05Z".into(),
-            duration_ms: 1234,
-            title: Some(format!("IVF, \"vergoeding\" {SCRIPT}")),
-            screenshot: Some("evidence/missing.png".into()),
+            visit: Visit {
+                url: page_url.clone(),
+                final_url: Some(format!("{page_url}#top")),
+                mode: ConsentMode::None,
+                status: Some(200),
+                started_at: "2025-01-02T03:04:05Z".into(),
+                duration_ms: 1234,
+                title: Some(format!("IVF, \"vergoeding\" {SCRIPT}")),
+                screenshot: Some("evidence/missing.png".into()),
+                ..Visit::default()
+            },
             ..Observation::default()
         },
         Detections {
@@ -150,10 +153,13 @@ pub fn sample() -> Report {
     });
     let failed = PageReport::new(
         &Observation {
-            url: "https://zorg.example/contact".into(),
-            mode: ConsentMode::Reject,
-            error: Some(format!("-1 timed out {SCRIPT}")),
-            started_at: "2025-01-02T03:05:00Z".into(),
+            visit: Visit {
+                url: "https://zorg.example/contact".into(),
+                mode: ConsentMode::Reject,
+                error: Some(format!("-1 timed out {SCRIPT}")),
+                started_at: "2025-01-02T03:05:00Z".into(),
+                ..Visit::default()
+            },
             ..Observation::default()
         },
         Detections::default(),

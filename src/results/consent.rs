@@ -69,15 +69,17 @@ impl SiteConsent {
     pub fn from_pages(pages: &[PageReport]) -> SiteConsent {
         let mut out = SiteConsent::default();
         for mode in [ConsentMode::None, ConsentMode::Reject, ConsentMode::Accept] {
-            let mut of_mode = pages.iter().filter(|p| p.mode == mode);
+            let mut of_mode = pages.iter().filter(|p| p.visit.mode == mode);
             let Some(first) = of_mode.next() else {
                 continue;
             };
-            if of_mode.any(|p| p.consent.as_ref().is_some_and(|c| c.banner_found)) {
+            if of_mode.any(|p| p.visit.consent.as_ref().is_some_and(|c| c.banner_found)) {
                 out.banner_reappeared.push(mode);
             }
-            let Some(seen) = &first.consent else { continue };
-            out.absorb(mode, seen, first.screenshot.as_ref());
+            let Some(seen) = &first.visit.consent else {
+                continue;
+            };
+            out.absorb(mode, seen, first.visit.screenshot.as_ref());
         }
         out
     }

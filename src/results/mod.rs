@@ -15,7 +15,7 @@ pub use findings::{Finding, Occurrence, SectorSummary, SiteSummary, VendorReach}
 use crate::classify::Classification;
 use crate::crawl::FrontierSummary;
 use crate::detect::Detections;
-use crate::observe::{ConsentMode, ConsentObservation, Dialog, Observation};
+use crate::observe::{Observation, Visit};
 
 /// The report format version; bumped only with a breaking change to the schema.
 pub const SCHEMA_VERSION: &str = "1";
@@ -121,74 +121,28 @@ pub struct SiteCrawl {
 /// One visit of one page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PageReport {
-    /// URL asked for.
-    pub url: String,
-    /// URL after redirects.
-    pub final_url: Option<String>,
-    /// Consent mode of the visit.
-    pub mode: ConsentMode,
-    /// HTTP status of the document.
-    pub status: Option<u16>,
-    /// Why the visit failed, if it did.
-    pub error: Option<String>,
-    /// Page title.
-    pub title: Option<String>,
-    /// UTC start of the visit.
-    pub started_at: String,
-    /// Duration in milliseconds.
-    pub duration_ms: u64,
-    /// Screenshot path relative to the output folder.
-    pub screenshot: Option<String>,
+    /// The page, its consent mode and how the visit went, as the observation recorded them (their fields
+    /// stand at this record's level in report.json).
+    #[serde(flatten)]
+    pub visit: Visit,
     /// Number of requests the page made.
     pub requests_total: usize,
-    /// Test values typed into the page's forms (never submitted).
-    pub form_values: Vec<String>,
-    /// The health term searched for, on a site-search visit.
-    pub search_term: Option<String>,
     /// Whether the page reveals something about a visitor's health, with the evidence.
     pub medical: Option<Classification>,
-    /// When the consent choice came into force (ms after the visit started; 0 when made on an earlier page).
-    pub choice_at_ms: Option<u64>,
-    /// The consent banner as this visit saw it (first page of each mode, and later pages where it was looked for).
-    pub consent: Option<ConsentObservation>,
     /// What the rules found in the visit: trackers, services, cookies, plug-ins, storage, blocked cookies
     /// and disguised requests (their fields stand at this record's level in report.json).
     #[serde(flatten)]
     pub detected: Detections,
-    /// JavaScript dialogs the page opened, answered so the visit could go on.
-    #[serde(default)]
-    pub dialogs: Vec<Dialog>,
-    /// Windows the page tried to open, refused or closed at once.
-    #[serde(default)]
-    pub popups: Vec<String>,
-    /// Why the first attempt of this visit failed, when it was made twice (renderer or Chromium died).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_attempt_error: Option<String>,
 }
 
 impl PageReport {
     /// Joins a visit's observation with its detections.
     pub fn new(observation: &Observation, detections: Detections) -> PageReport {
         PageReport {
-            url: observation.url.clone(),
-            final_url: observation.final_url.clone(),
-            mode: observation.mode,
-            status: observation.status,
-            error: observation.error.clone(),
-            title: observation.title.clone(),
-            started_at: observation.started_at.clone(),
-            duration_ms: observation.duration_ms,
-            screenshot: observation.screenshot.clone(),
+            visit: observation.visit.clone(),
             requests_total: observation.requests.len(),
             medical: None,
-            form_values: observation.form_values.clone(),
-            search_term: observation.search_term.clone(),
-            choice_at_ms: observation.choice_at_ms,
-            consent: observation.consent.clone(),
             detected: detections,
-            dialogs: observation.dialogs.clone(),
-            popups: observation.popups.clone(),
-            first_attempt_error: observation.first_attempt_error.clone(),
         }
     }
 }
@@ -199,7 +153,7 @@ impl Report {
         self.sites
             .iter()
             .flat_map(|s| &s.pages)
-            .filter(|p| p.error.is_some())
+            .filter(|p| p.visit.error.is_some())
             .count()
     }
 }

@@ -12,7 +12,7 @@ use crate::crawl::{
     Candidate, Fetcher, Frontier, FrontierSummary, HostDelay, Robots, Site, SiteFiles, TrapBounds,
     normalise, site_domain,
 };
-use crate::observe::{ConsentMode, Observation, SearchForm};
+use crate::observe::{ConsentMode, Observation, SearchForm, Visit};
 use crate::rules::{Rules, registrable_domain};
 use crate::store::{Store, StoredVisit, VisitKind, evidence_name};
 
@@ -171,7 +171,7 @@ impl<'a> Job<'a> {
             };
             seq += 1;
             let observation = self.replay_or_visit(seq, &candidate).await?;
-            if observation.error.is_some() {
+            if observation.visit.error.is_some() {
                 failures_in_a_row += 1;
             } else {
                 failures_in_a_row = 0;
@@ -214,7 +214,7 @@ impl<'a> Job<'a> {
         candidate: &Candidate,
     ) -> Result<Observation, ScanError> {
         if let Some(v) = self.stored.get(&(VisitKind::Page, seq))
-            && v.observation.url == candidate.url
+            && v.observation.visit.url == candidate.url
         {
             self.progress
                 .visit(self.shared.progress, seq, &v.observation, true);
@@ -295,7 +295,7 @@ impl<'a> Job<'a> {
                 url.query_pairs_mut().clear().append_pair(&form.param, term);
                 let name = evidence_name(self.site_index, self.mode, VisitKind::Search, 1);
                 let mut observation = self.visit(url.as_str(), &name, ConsentStep::Nothing).await;
-                observation.search_term = Some(term.to_string());
+                observation.visit.search_term = Some(term.to_string());
                 carry_choice(&mut observation, self.first.as_ref());
                 observation
             }
@@ -348,10 +348,10 @@ impl<'a> Job<'a> {
                 .await;
             v.consent_done = true;
             if let Some(first) = &last {
-                observation.first_attempt_error = first.error.clone();
+                observation.visit.first_attempt_error = first.visit.error.clone();
                 return observation;
             }
-            if observation.error.is_some() && !v.chromium.responds().await {
+            if observation.visit.error.is_some() && !v.chromium.responds().await {
                 // Chromium itself went away: replace it and try this page once more.
                 shared.pool.discard(&v.chromium).await;
                 self.visitor = None;
@@ -387,7 +387,7 @@ impl<'a> Job<'a> {
                     .session
                     .visit(&site.url, self.mode, None, Some(&self.first_plan))
                     .await;
-                tracing::info!(site = %site.name, error = ?again.error, "consent choice made again for a new visitor session");
+                tracing::info!(site = %site.name, error = ?again.visit.error, "consent choice made again for a new visitor session");
             }
             visitor.consent_done = true;
         }
@@ -398,8 +398,8 @@ impl<'a> Job<'a> {
 /// The choice made on the first page holds for every later page of this visitor: a later visit records
 /// it as in force from its start, with the cookies set before it on the first page.
 fn carry_choice(observation: &mut Observation, first: Option<&Observation>) {
-    if let Some(first) = first.filter(|f| f.choice_at_ms.is_some()) {
-        observation.choice_at_ms = Some(0);
+    if let Some(first) = first.filter(|f| f.visit.choice_at_ms.is_some()) {
+        observation.visit.choice_at_ms = Some(0);
         observation.cookies_before_choice = first.cookies_before_choice.clone();
     }
 }
@@ -407,10 +407,13 @@ fn carry_choice(observation: &mut Observation, first: Option<&Observation>) {
 /// The record of a visit that could not be made at all.
 fn failed_visit(url: &str, mode: ConsentMode, error: String) -> Observation {
     Observation {
-        url: url.to_string(),
-        mode,
-        started_at: crate::now_rfc3339(),
-        error: Some(error),
+        visit: Visit {
+            url: url.to_string(),
+            mode,
+            started_at: crate::now_rfc3339(),
+            error: Some(error),
+            ..Visit::default()
+        },
         ..Observation::default()
     }
 }

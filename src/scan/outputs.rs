@@ -49,7 +49,8 @@ fn write_hars(store: &Store, dir: &Path, browser: &str) -> Result<(), ScanError>
     std::fs::create_dir_all(&evidence).map_err(|e| ScanError::Output(dir.to_path_buf(), e))?;
     for site in 0..config.sites.len() {
         for visit in store.visits(site, None)? {
-            let name = evidence_name(site, visit.observation.mode, visit.kind, visit.seq) + ".har";
+            let name =
+                evidence_name(site, visit.observation.visit.mode, visit.kind, visit.seq) + ".har";
             let har = report::har::har(&visit.observation, browser);
             let text = serde_json::to_vec(&har).map_err(|e| ScanError::Other(e.to_string()))?;
             report::write_atomically(&evidence.join(name), &text)

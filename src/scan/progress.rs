@@ -91,20 +91,23 @@ impl JobProgress {
     pub fn visit(&self, progress: &Progress, n: usize, observation: &Observation, replayed: bool) {
         if let Some(bar) = &self.bar {
             bar.set_position(n as u64);
-            if let Some(e) = &observation.error {
-                progress.println(&format!("{}: {} FAILED: {e}", self.label, observation.url));
+            if let Some(e) = &observation.visit.error {
+                progress.println(&format!(
+                    "{}: {} FAILED: {e}",
+                    self.label, observation.visit.url
+                ));
             }
             return;
         }
-        let what = match (&observation.error, replayed) {
+        let what = match (&observation.visit.error, replayed) {
             (_, true) => "already done (resumed)".to_string(),
             (Some(e), _) => format!("FAILED: {e}"),
             (None, _) => format!(
                 "{} requests in {} ms",
                 observation.requests.len(),
-                observation.duration_ms
+                observation.visit.duration_ms
             ),
         };
-        eprintln!("[{}] {n} {}: {what}", self.label, observation.url);
+        eprintln!("[{}] {n} {}: {what}", self.label, observation.visit.url);
     }
 }

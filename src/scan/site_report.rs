@@ -20,16 +20,16 @@ pub fn site_report(site: &Site, visits: &[StoredVisit], rules: &Rules) -> SiteRe
         let observation = &visit.observation;
         let mut detections = detect::detect(observation, &rules.trackers, &domain);
         classify::annotate_health_terms(&rules.medical, &mut detections);
-        if let (None, Some(html)) = (&observation.error, &observation.html)
-            && !documents.iter().any(|(u, _)| *u == observation.url)
+        if let (None, Some(html)) = (&observation.visit.error, &observation.html)
+            && !documents.iter().any(|(u, _)| *u == observation.visit.url)
         {
-            documents.push((observation.url.clone(), html.clone()));
+            documents.push((observation.visit.url.clone(), html.clone()));
         }
         pages.push(PageReport::new(observation, detections));
     }
     let results = classify::classify_site(&rules.medical, &site.name, &documents);
     for page in pages.iter_mut() {
-        page.medical = results.iter().find(|c| c.url == page.url).cloned();
+        page.medical = results.iter().find(|c| c.url == page.visit.url).cloned();
     }
     let mut report = SiteReport {
         url: site.url.clone(),

@@ -450,16 +450,16 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 site as i64,
-                o.mode.as_str(),
+                o.visit.mode.as_str(),
                 visit.seq as i64,
                 visit.kind.as_str(),
                 visit.depth as i64,
-                o.url,
-                o.final_url,
-                o.status,
-                o.error,
-                o.started_at,
-                o.duration_ms as i64,
+                o.visit.url,
+                o.visit.final_url,
+                o.visit.status,
+                o.visit.error,
+                o.visit.started_at,
+                o.visit.duration_ms as i64,
                 o.requests.len() as i64,
                 json
             ],
@@ -523,6 +523,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::observe::Visit;
 
     #[test]
     fn visits_survive_reopening_and_a_second_scan_is_refused() {
@@ -533,9 +534,12 @@ mod tests {
             .unwrap();
         store.start_job(0, ConsentMode::Reject).unwrap();
         let observation = Observation {
-            url: "https://www.zorg.nl/ivf".into(),
-            mode: ConsentMode::Reject,
-            title: Some("IVF".into()),
+            visit: Visit {
+                url: "https://www.zorg.nl/ivf".into(),
+                mode: ConsentMode::Reject,
+                title: Some("IVF".into()),
+                ..Visit::default()
+            },
             ..Observation::default()
         };
         store
@@ -562,7 +566,7 @@ mod tests {
         assert!(store.job_finished(0, ConsentMode::Reject).unwrap());
         let visits = store.visits(0, Some(ConsentMode::Reject)).unwrap();
         assert_eq!(visits.len(), 1);
-        assert_eq!(visits[0].observation.title.as_deref(), Some("IVF"));
+        assert_eq!(visits[0].observation.visit.title.as_deref(), Some("IVF"));
         assert_eq!(visits[0].depth, 2);
         assert!(
             store

@@ -40,7 +40,7 @@ pub(super) fn request_view(
     let found = site
         .pages
         .iter()
-        .filter(|p| p.url == page && p.mode == mode)
+        .filter(|p| p.visit.url == page && p.visit.mode == mode)
         .flat_map(|p| p.detected.trackers.iter().chain(&p.detected.services))
         .flat_map(|t| &t.requests)
         .find(|r| format!("{} {}", r.method, r.url) == line);

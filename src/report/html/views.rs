@@ -138,7 +138,11 @@ pub(super) fn site_view(
         url: site.url.clone(),
         sector: site.sector.clone(),
         pages: site.pages.len(),
-        failed: site.pages.iter().filter(|p| p.error.is_some()).count(),
+        failed: site
+            .pages
+            .iter()
+            .filter(|p| p.visit.error.is_some())
+            .count(),
         medical_pages: site.summary.medical_pages,
         critical: count(Severity::Critical.as_str()),
         high: count(Severity::High.as_str()),
@@ -214,7 +218,7 @@ fn cookie_views(site: &SiteReport) -> Vec<CookieView> {
                     http_only: c.http_only,
                     modes: String::new(),
                 });
-            add_word(&mut entry.modes, page.mode.as_str());
+            add_word(&mut entry.modes, page.visit.mode.as_str());
         }
     }
     cookies.into_values().collect()
@@ -243,7 +247,7 @@ fn service_views(site: &SiteReport) -> Vec<ServiceView> {
             {
                 add_word(&mut entry.hosts, &host);
             }
-            add_word(&mut entry.modes, page.mode.as_str());
+            add_word(&mut entry.modes, page.visit.mode.as_str());
         }
     }
     services.into_values().collect()
@@ -277,9 +281,9 @@ fn page_view(p: &PageReport) -> PageView {
     terms.dedup();
     terms.truncate(8);
     PageView {
-        mode: p.mode.as_str().into(),
-        url: p.url.clone(),
-        status: match (&p.error, p.status) {
+        mode: p.visit.mode.as_str().into(),
+        url: p.visit.url.clone(),
+        status: match (&p.visit.error, p.visit.status) {
             (Some(e), _) => e.clone(),
             (None, Some(s)) => s.to_string(),
             (None, None) => String::new(),
