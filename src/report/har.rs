@@ -294,22 +294,30 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn two_requests_to_one_url_each_get_only_their_own_set_cookie() {
-        let pixel = "https://px.example/collect";
-        let observation = Observation {
+    /// A visit of the home page that made these requests and got these cookies.
+    fn visit_of(requests: Vec<ObservedRequest>, set_cookies: Vec<SetCookie>) -> Observation {
+        Observation {
             visit: Visit {
                 url: "https://www.zorg.nl/".into(),
                 started_at: "2026-12-02T10:00:00Z".into(),
                 ..Visit::default()
             },
-            requests: vec![request("1", pixel), request("2", pixel)],
-            set_cookies: vec![
+            requests,
+            set_cookies,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn two_requests_to_one_url_each_get_only_their_own_set_cookie() {
+        let pixel = "https://px.example/collect";
+        let observation = visit_of(
+            vec![request("1", pixel), request("2", pixel)],
+            vec![
                 set_cookie(Some("1"), pixel, "a=1"),
                 set_cookie(Some("2"), pixel, "b=2"),
             ],
-            ..Default::default()
-        };
+        );
         let har = har(&observation, "Chromium 1");
         assert_eq!(set_cookie_headers(&har), [["a=1"], ["b=2"]]);
     }
@@ -317,16 +325,10 @@ mod tests {
     #[test]
     fn a_stored_scan_without_request_ids_joins_by_url_and_the_document_is_har() {
         let pixel = "https://px.example/collect";
-        let observation = Observation {
-            visit: Visit {
-                url: "https://www.zorg.nl/".into(),
-                started_at: "2026-12-02T10:00:00Z".into(),
-                ..Visit::default()
-            },
-            requests: vec![request("1", pixel)],
-            set_cookies: vec![set_cookie(None, pixel, "a=1")],
-            ..Default::default()
-        };
+        let observation = visit_of(
+            vec![request("1", pixel)],
+            vec![set_cookie(None, pixel, "a=1")],
+        );
         let har = har(&observation, "Chromium 1");
         assert_eq!(set_cookie_headers(&har), [["a=1"]]);
         let json = serde_json::to_value(&har).unwrap();
