@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 
-use pixelaudit::browser::{BrowserOptions, Chromium};
+use pixelaudit::browser::BrowserOptions;
 use pixelaudit::classify;
 use pixelaudit::crawl::{self, Site};
 use pixelaudit::fixtures::FixtureServer;
@@ -521,33 +521,16 @@ async fn classify_command(args: ClassifyArgs, rules_dir: &Path) -> anyhow::Resul
         };
         classify::classify(&rules.medical, &site.url, &page)
     } else {
-        let chromium = std::sync::Arc::new(
-            Chromium::launch(BrowserOptions {
-                chrome: args.browser.chrome.clone(),
-                map_hosts: args.browser.map_hosts.map(|a| a.to_string()),
-                insecure: args.browser.insecure,
-                ..BrowserOptions::default()
-            })
-            .await?,
-        );
-        let session = chromium.session().await?;
-        let seen = session
-            .visit(&site.url, ConsentMode::None, None, None)
-            .await;
-        session.close().await;
-        if let Ok(chromium) = std::sync::Arc::try_unwrap(chromium) {
-            chromium.close().await;
-        }
-        if let Some(e) = &seen.visit.error
-            && seen.html.is_none()
-        {
-            anyhow::bail!("could not fetch {}: {e}", site.url);
-        }
-        classify::classify_html(
-            &rules.medical,
-            &site.url,
-            seen.html.as_deref().unwrap_or_default(),
-        )
+        let options = BrowserOptions {
+            chrome: args.browser.chrome.clone(),
+            map_hosts: args.browser.map_hosts.map(|a| a.to_string()),
+            insecure: args.browser.insecure,
+            ..BrowserOptions::default()
+        };
+        let html = scan::rendered_html(&site.url, options)
+            .await
+            .map_err(|e| anyhow::anyhow!("could not fetch {}: {e}", site.url))?;
+        classify::classify_html(&rules.medical, &site.url, &html)
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&decision)?);

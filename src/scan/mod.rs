@@ -5,6 +5,7 @@
 //! to rebuild its frontier and visits only what is missing; a re-rendered one only builds and writes.
 
 pub mod demo;
+mod fetch;
 mod job;
 mod outputs;
 mod preflight;
@@ -27,6 +28,7 @@ use crate::store::{Store, StoreError};
 use job::{Job, Shared};
 use progress::Progress;
 
+pub use fetch::rendered_html;
 pub use job::MAX_FAILURES_IN_A_ROW;
 pub use outputs::{build_report, write_outputs};
 pub use site_report::site_report;
