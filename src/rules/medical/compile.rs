@@ -152,8 +152,17 @@ impl Lexicon {
                     ));
                     continue;
                 }
-                word_patterns.push(phrase.to_lowercase());
-                word_forms.push(WordForm::FalseFriend);
+                // A false friend must cancel its terms in every spelling they are found in.
+                let phrase = phrase.to_lowercase();
+                let spaced = phrase.replace('-', " ");
+                let spellings: BTreeSet<String> =
+                    [fold_accents(&phrase), fold_accents(&spaced), spaced, phrase]
+                        .into_iter()
+                        .collect();
+                for spelling in spellings {
+                    word_patterns.push(spelling);
+                    word_forms.push(WordForm::FalseFriend);
+                }
             }
         }
         // Each concept counts in running text as its family (or as itself).

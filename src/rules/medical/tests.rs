@@ -162,6 +162,14 @@ fn a_form_is_also_found_without_its_accents_and_with_spaces_for_its_hyphens() {
         1,
         "a form written both ways is one form: {found:?}"
     );
+    // A false friend cancels its terms in their other spellings too (`/mutuelle-sante/`).
+    let fr = Lexicon::from_sources(&[Source::new(
+        "rules/medical/fr.toml",
+        "false_friends = [\"mutuelle santé\"]\n[weak]\nsante = [\"santé\"]\n",
+    )])
+    .unwrap();
+    assert!(fr.find("mutuelle sante").is_empty());
+    assert_eq!(ids(&fr, "la sante"), ["sante:sante"]);
 }
 
 #[test]
