@@ -29,7 +29,7 @@ use site::host_specialty;
 pub use site::{classify_site, remove_site_boilerplate};
 pub use terms::{annotate_health_terms, health_terms, link_score};
 pub use text::{PageText, extract};
-use url::{compounds_in_url, department_in_text, umlauts_in_url};
+use url::{compounds_in_url, department_in_text};
 
 /// Score from which a page is medical.
 pub const THRESHOLD: f64 = 6.0;
@@ -206,9 +206,6 @@ pub fn classify(lexicon: &Lexicon, url: &str, page: &PageText) -> Classification
         // sits in a section of the organisation, once, however many of its words are cues.
         let mut field_negative: f64 = 0.0;
         let mut hits = lexicon.find(&lower);
-        if field == EvidenceField::Url && language == "de" {
-            hits.extend(umlauts_in_url(lexicon, &lower, &hits));
-        }
         if field == EvidenceField::Url
             && lexicon
                 .site_cues()

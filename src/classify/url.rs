@@ -1,5 +1,5 @@
 //! What a URL's path says beyond the lexicon's whole words: specialties run into other words, as Dutch and
-//! German write them, and German words spelled without their umlauts.
+//! German write them, and a care department's short name read from the page's text.
 
 use super::*;
 
@@ -22,27 +22,6 @@ pub(super) fn compounds_in_url(
         .split_whitespace()
         .filter(|w| !covered.contains(w) && lexicon.find(w).is_empty())
         .filter_map(|w| lexicon.specialty_in_host_word(w))
-        .collect()
-}
-
-/// Terms a German URL writes without umlauts (`/kuenstliche-befruchtung`, `/aerzte/`), which the lexicon
-/// writes with them, unless the URL's own spelling found the concept already.
-pub(super) fn umlauts_in_url(
-    lexicon: &Lexicon,
-    url_words: &str,
-    hits: &[lexicon::Hit],
-) -> Vec<lexicon::Hit> {
-    let spelled = url_words
-        .replace("ae", "ä")
-        .replace("oe", "ö")
-        .replace("ue", "ü");
-    if spelled == url_words {
-        return Vec::new();
-    }
-    lexicon
-        .find(&spelled)
-        .into_iter()
-        .filter(|h| !hits.iter().any(|known| known.concept == h.concept))
         .collect()
 }
 

@@ -81,8 +81,9 @@ impl Lexicon {
                         tier,
                         lang: lang.clone(),
                     });
-                    // URLs and hurried writers drop accents and hyphens (`/gastro-enterologie/` reads as
-                    // "gastro enterologie"): each form is also known in those spellings, once per concept.
+                    // URLs and hurried writers drop accents, umlauts and hyphens (`/gastro-enterologie/`
+                    // reads as "gastro enterologie"): each form is also known in those spellings, once per
+                    // concept.
                     let written: BTreeSet<String> = forms
                         .iter()
                         .map(|f| f.trim_end_matches('*').trim().to_lowercase())
@@ -117,16 +118,17 @@ impl Lexicon {
                             ));
                             continue;
                         }
-                        let spaced = form.replace('-', " ");
-                        let variants = [fold_accents(&form), fold_accents(&spaced), spaced];
-                        for variant in variants {
-                            if !written.contains(&variant) && spelled.insert(variant.clone()) {
-                                word_patterns.push(variant);
-                                word_forms.push(WordForm::Term { concept, prefix });
+                        for spelling in words::spellings(&form) {
+                            let other = spelling != form;
+                            if other
+                                && (written.contains(&spelling)
+                                    || !spelled.insert(spelling.clone()))
+                            {
+                                continue;
                             }
+                            word_patterns.push(spelling);
+                            word_forms.push(WordForm::Term { concept, prefix });
                         }
-                        word_patterns.push(form);
-                        word_forms.push(WordForm::Term { concept, prefix });
                     }
                 }
             }
@@ -153,13 +155,7 @@ impl Lexicon {
                     continue;
                 }
                 // A false friend must cancel its terms in every spelling they are found in.
-                let phrase = phrase.to_lowercase();
-                let spaced = phrase.replace('-', " ");
-                let spellings: BTreeSet<String> =
-                    [fold_accents(&phrase), fold_accents(&spaced), spaced, phrase]
-                        .into_iter()
-                        .collect();
-                for spelling in spellings {
+                for spelling in words::spellings(&phrase.to_lowercase()) {
                     word_patterns.push(spelling);
                     word_forms.push(WordForm::FalseFriend);
                 }
@@ -257,11 +253,7 @@ impl Lexicon {
             })
             .flat_map(|(form, concept)| {
                 let folded = fold_accents(form);
-                let transliterated = form
-                    .replace('ä', "ae")
-                    .replace('ö', "oe")
-                    .replace('ü', "ue");
-                let transliterated = fold_accents(&transliterated);
+                let transliterated = fold_accents(&words::transliterate_umlauts(form));
                 let second = (transliterated != folded).then_some((transliterated, concept));
                 std::iter::once((folded, concept)).chain(second)
             })

@@ -170,6 +170,16 @@ fn a_form_is_also_found_without_its_accents_and_with_spaces_for_its_hyphens() {
     .unwrap();
     assert!(fr.find("mutuelle sante").is_empty());
     assert_eq!(ids(&fr, "la sante"), ["sante:sante"]);
+    // German URLs write umlauts as two letters (`/kuenstliche-befruchtung/`).
+    let de = Lexicon::from_sources(&[Source::new(
+        "rules/medical/de.toml",
+        "[care]\nkinderwunsch = [\"künstliche befruchtung\"]\n",
+    )])
+    .unwrap();
+    assert_eq!(
+        ids(&de, "kuenstliche befruchtung"),
+        ["kinderwunsch:kuenstliche befruchtung"]
+    );
 }
 
 #[test]

@@ -143,6 +143,31 @@ pub fn fold_accents(text: &str) -> String {
         .collect()
 }
 
+/// German umlauts and `ß` as ASCII writes them (`künstliche` → `kuenstliche`, `fuß` → `fuss`).
+pub(super) fn transliterate_umlauts(text: &str) -> String {
+    text.replace('ä', "ae")
+        .replace('ö', "oe")
+        .replace('ü', "ue")
+        .replace('ß', "ss")
+}
+
+/// The spellings a lexicon phrase is also written in, itself included: without its accents, with umlauts
+/// as `ae`/`oe`/`ue`, and with spaces for its hyphens, as URL words always are (`/gastro-enterologie/`,
+/// `/kuenstliche-befruchtung/`).
+pub(super) fn spellings(phrase: &str) -> std::collections::BTreeSet<String> {
+    let spaced = phrase.replace('-', " ");
+    [phrase.to_string(), spaced]
+        .into_iter()
+        .flat_map(|p| {
+            [
+                fold_accents(&p),
+                fold_accents(&transliterate_umlauts(&p)),
+                p,
+            ]
+        })
+        .collect()
+}
+
 /// Whether the character just before (`before = true`) or at `at` is part of a word.
 pub(super) fn is_word_byte(text: &str, at: usize, before: bool) -> bool {
     let c = if before {
