@@ -1,4 +1,5 @@
-//! Detection speed: rule matching of request URLs and payload decoding, single thread.
+//! Detection speed: rule matching of request URLs (our rules alone, and with the default filter lists
+//! after them) and payload decoding, single thread. Throughput is per request.
 //!
 //!     cargo bench --bench detect
 
@@ -7,6 +8,7 @@ use std::path::Path;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pixelaudit::detect::payload::decode_request;
 use pixelaudit::rules::RuleSet;
+use pixelaudit::rules::filter_lists::{FilterLists, default_list_paths};
 
 const URLS: &[&str] = &[
     "https://www.facebook.com/tr/?id=112233445566778&ev=PageView&dl=https%3A%2F%2Fwww.zilverpolis.nl%2Fvergoedingen%2Fivf%2F&rl=&if=false",
@@ -51,5 +53,78 @@ fn decoding(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, matching, decoding);
+/// A page's worth of third-party and first-party requests: known trackers, services, trackers only the
+/// lists know, and the site's own files (which every list must also be asked about, the slow case).
+const MIXED: &[(&str, &str)] = &[
+    (
+        "https://www.facebook.com/tr/?id=112233445566778&ev=PageView&dl=https%3A%2F%2Fwww.zilverpolis.nl%2Fvergoedingen%2Fivf%2F",
+        "Image",
+    ),
+    (
+        "https://region1.google-analytics.com/g/collect?v=2&tid=G-ABC&cid=1.2&en=page_view",
+        "Ping",
+    ),
+    ("https://www.zilverpolis.nl/vergoedingen/ivf/", "Document"),
+    ("https://static.zilverpolis.nl/css/site.css", "Stylesheet"),
+    ("https://static.zilverpolis.nl/js/menu.js?v=3", "Script"),
+    ("https://www.zilverpolis.nl/images/hero-ivf.jpg", "Image"),
+    (
+        "https://cdn.mxpnl.com/libs/mixpanel-2-latest.min.js",
+        "Script",
+    ),
+    (
+        "https://sb.scorecardresearch.com/b?c1=2&c2=123&c7=https%3A%2F%2Fwww.zilverpolis.nl%2F",
+        "Image",
+    ),
+    (
+        "https://cdn.jsdelivr.net/npm/tiny-dom@1.2.0/tiny-dom.min.js",
+        "Script",
+    ),
+    ("https://fonts.gstatic.com/s/roboto/v30/x.woff2", "Font"),
+    ("https://api.zilverpolis.nl/v1/premie?leeftijd=40", "XHR"),
+    (
+        "https://widget.trustpilot.com/bootstrap/v5/tp.widget.bootstrap.min.js",
+        "Script",
+    ),
+];
+
+fn attribution(c: &mut Criterion) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let ours = RuleSet::load(&dir).expect("rules load");
+    let requests: Vec<(url::Url, &str)> = MIXED
+        .iter()
+        .map(|(u, t)| (url::Url::parse(u).unwrap(), *t))
+        .collect();
+    let page = "https://www.zilverpolis.nl/vergoedingen/ivf/";
+    let mut group = c.benchmark_group("attribute");
+    group.throughput(Throughput::Elements(requests.len() as u64));
+    group.bench_function("our_rules", |b| {
+        b.iter(|| {
+            requests
+                .iter()
+                .filter(|(u, t)| ours.attribute(u, page, t).is_some())
+                .count()
+        })
+    });
+    let paths = default_list_paths();
+    if paths.is_empty() {
+        eprintln!(
+            "attribute/our_rules_and_default_lists: skipped, EasyPrivacy and EasyList are not installed (scripts/setup)"
+        );
+    } else {
+        let mut with_lists = ours.clone();
+        with_lists.set_filter_lists(FilterLists::load(&paths).expect("default lists load"));
+        group.bench_function("our_rules_and_default_lists", |b| {
+            b.iter(|| {
+                requests
+                    .iter()
+                    .filter(|(u, t)| with_lists.attribute(u, page, t).is_some())
+                    .count()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, matching, attribution, decoding);
 criterion_main!(benches);

@@ -2,7 +2,8 @@
 //!
 //! The pipeline runs one way: crawl → browser/observe → store → detect → classify → assess → report,
 //! with [`scan`] on top wiring them (docs/architecture.md). A scan ([`scan::scan`]) takes pages from the
-//! crawl's frontier ([`crawl`]), visits each in a real headless Chromium ([`browser`]) and records what
+//! crawl's frontier ([`crawl`]), visits each in a real headless Chromium ([`browser`]) — or, for the
+//! static sweep, reads its HTML over HTTP without running it ([`sweep`]) — and records what
 //! it saw as an [`observe::Observation`] in the scan store ([`store`]); it then matches the rules in
 //! `rules/` ([`rules`]) against the stored visits ([`detect`]), classifies the pages ([`classify`]),
 //! assesses the findings ([`assess`]) into the results model ([`results`]), and [`report`] writes
@@ -23,6 +24,7 @@ pub mod results;
 pub mod rules;
 pub mod scan;
 pub mod store;
+pub mod sweep;
 
 /// The current UTC time as RFC 3339, as every timestamp in the output is written.
 pub fn now_rfc3339() -> String {

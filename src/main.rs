@@ -6,13 +6,16 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use clap::Parser;
+
+mod cli;
+use cli::*;
 
 use pixelaudit::browser::BrowserOptions;
 use pixelaudit::classify;
 use pixelaudit::crawl::{self, Site};
 use pixelaudit::fixtures::FixtureServer;
-use pixelaudit::observe::ConsentMode;
+use pixelaudit::observe::{ConsentMode, Engine};
 use pixelaudit::report::Format;
 use pixelaudit::results::Report;
 use pixelaudit::rules::{self, Rules};
@@ -24,205 +27,6 @@ const EXIT_FAILED_PAGES: u8 = 1;
 const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code: the scan stopped before its end (the disk filled up); `scan --resume` continues it.
 const EXIT_STOPPED: u8 = 3;
-
-/// Audits websites for tracking of health data: visits pages in headless Chromium, detects trackers
-/// with the rule database and reports what each one received.
-#[derive(Parser)]
-#[command(name = "pixelaudit", version, about, long_about = None)]
-struct Cli {
-    /// The rule folder (holding trackers/). Default: ./rules, else the one shipped with the source.
-    #[arg(long, global = true, env = "PIXELAUDIT_RULES")]
-    rules: Option<PathBuf>,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Scan one or more sites: `pixelaudit scan https://www.example.nl --out reports/example`.
-    Scan(ScanArgs),
-    /// Scan the bundled fixture web offline (40 health insurers) and write reports/demo/.
-    Demo(DemoArgs),
-    /// Re-render the report of a scan folder from its scan.sqlite; `--reassess` re-runs detection,
-    /// classification and assessment on the stored visits with the current rules.
-    Report(ReportArgs),
-    /// Is a page medical? Classify a URL (fetched in Chromium) or an HTML or text file offline.
-    Classify(ClassifyArgs),
-    /// Check, list or explain the tracker rules.
-    #[command(subcommand)]
-    Rules(RulesCommand),
-    /// Run the fixture web by hand.
-    #[command(subcommand)]
-    Fixtures(FixturesCommand),
-}
-
-#[derive(Args)]
-struct ScanArgs {
-    /// Start URLs of the sites to scan (https:// is assumed when missing).
-    urls: Vec<String>,
-    /// A CSV site list with `name,url[,sector]` rows.
-    #[arg(long)]
-    sites: Option<PathBuf>,
-    /// Continue the interrupted scan in this folder, with its own settings; finished visits are kept.
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["urls", "sites"])]
-    resume: Option<PathBuf>,
-    #[command(flatten)]
-    common: CommonScanArgs,
-}
-
-#[derive(Args)]
-struct DemoArgs {
-    /// The fixture web folder. Default: ./fixtures/web, else the one shipped with the source.
-    #[arg(long)]
-    fixtures: Option<PathBuf>,
-    /// The site list to scan from the fixture web.
-    #[arg(long)]
-    sites: Option<PathBuf>,
-    #[command(flatten)]
-    common: CommonScanArgs,
-}
-
-#[derive(Args)]
-struct ReportArgs {
-    /// The scan folder (holding scan.sqlite).
-    dir: PathBuf,
-    /// Re-run detection, classification and assessment with the current rules.
-    #[arg(long)]
-    reassess: bool,
-    #[command(flatten)]
-    output: OutputArgs,
-}
-
-/// Which Chromium, and where it sends host names.
-#[derive(Args)]
-struct BrowserArgs {
-    /// Send every host name to ADDR:PORT (a replay, staging or fixture server).
-    #[arg(long, value_name = "ADDR:PORT")]
-    map_hosts: Option<SocketAddr>,
-    /// Accept any TLS certificate (for mapped hosts with self-made certificates).
-    #[arg(long)]
-    insecure: bool,
-    /// The Chromium binary. Default: found on the usual paths, or PIXELAUDIT_CHROME.
-    #[arg(long)]
-    chrome: Option<PathBuf>,
-}
-
-/// What a scan or a re-rendered report writes.
-#[derive(Args)]
-struct OutputArgs {
-    /// Language of report.html and the CSV texts.
-    #[arg(long, value_parser = ["nl", "en"], default_value = "nl")]
-    lang: String,
-    /// Formats to write.
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        default_value = "json,html,csv,har"
-    )]
-    format: Vec<Format>,
-}
-
-#[derive(Args)]
-struct CommonScanArgs {
-    /// Output folder for report.json, scan.sqlite, evidence/ and manifest.sha256.
-    #[arg(long, short)]
-    out: Option<PathBuf>,
-    /// Most pages visited per site and consent mode [default: 30; demo: 4].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000))]
-    max_pages: Option<u32>,
-    /// Most link hops from the start page.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
-    depth: u32,
-    /// Site × consent-mode crawls at once, each in its own tab of one Chromium [default: 2; demo: 4].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=32))]
-    concurrency: Option<u32>,
-    /// Least milliseconds between two page visits to one host [default: 500; demo: 0].
-    #[arg(long, value_name = "MS")]
-    delay_ms: Option<u64>,
-    /// Visit pages robots.txt disallows (for a regulator with a mandate); the report says so.
-    #[arg(long)]
-    ignore_robots: bool,
-    #[command(flatten)]
-    output: OutputArgs,
-    /// Replace Chromium by a fresh one after this many visits.
-    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
-    restart_after: u32,
-    /// Consent modes, each visited as a new visitor: `none` never touches the banner, `reject` and
-    /// `accept` click it on the first page and keep that choice for the rest of the site.
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        default_value = "none,reject,accept"
-    )]
-    consent: Vec<ConsentMode>,
-    #[command(flatten)]
-    browser: BrowserArgs,
-    /// Seconds to wait for a page's document and load event.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
-    page_timeout: u64,
-    /// Seconds one site may take per consent mode; the pages left are recorded as not visited.
-    #[arg(long, value_name = "S", default_value_t = 900, value_parser = clap::value_parser!(u64).range(10..=86_400))]
-    site_budget: u64,
-}
-
-#[derive(Args)]
-struct ClassifyArgs {
-    /// The page's URL (its words count as evidence; fetched when no file is given).
-    #[arg(long)]
-    url: String,
-    /// Classify this HTML file instead of fetching the URL.
-    #[arg(long, conflicts_with = "text")]
-    html: Option<PathBuf>,
-    /// Classify this plain-text file (as the page's body) instead of fetching the URL.
-    #[arg(long)]
-    text: Option<PathBuf>,
-    /// Print the full decision as JSON.
-    #[arg(long)]
-    json: bool,
-    #[command(flatten)]
-    browser: BrowserArgs,
-}
-
-#[derive(Subcommand)]
-enum RulesCommand {
-    /// Validate every rule file; errors are printed as file:line: message.
-    Check,
-    /// List vendors with their hosts and rule ids (with --consent: the consent tools).
-    List {
-        /// List the consent tools instead: id, name, how each is recognised and where its banner lives.
-        #[arg(long)]
-        consent: bool,
-    },
-    /// Read consent-control texts, one a line (from FILE, or standard input), and print what each does:
-    /// accept, reject, settings, save or other, a tab, and the text.
-    Controls {
-        /// A file of control texts; standard input when left out.
-        file: Option<PathBuf>,
-    },
-    /// Show which rule matches a URL, and why.
-    Explain {
-        /// The request URL to explain.
-        url: String,
-    },
-}
-
-#[derive(Subcommand)]
-enum FixturesCommand {
-    /// Serve the fixture web over HTTPS until interrupted.
-    Serve {
-        /// Address to listen on.
-        #[arg(long, default_value = "127.0.0.1:8443")]
-        addr: SocketAddr,
-        /// The fixture web folder.
-        #[arg(long)]
-        fixtures: Option<PathBuf>,
-        /// Append every request received to this file as JSON lines.
-        #[arg(long)]
-        log: Option<PathBuf>,
-    },
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -255,10 +59,10 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let rules_dir = cli.rules.clone().unwrap_or_else(|| shipped("rules"));
     match cli.command {
-        Command::Rules(cmd) => rules_command(cmd, &rules_dir),
-        Command::Classify(args) => classify_command(args, &rules_dir).await,
+        Command::Rules(cmd) => rules_command(cmd, &rules_dir, &cli.lists),
+        Command::Classify(args) => classify_command(args, &rules_dir, &cli.lists).await,
         Command::Scan(args) => {
-            let rules = load_rules(&rules_dir)?;
+            let rules = load_rules(&rules_dir, &cli.lists)?;
             if let Some(dir) = &args.resume {
                 let map_hosts = args.common.browser.map_hosts.map(|a| a.to_string());
                 let report = scan::resume(dir, map_hosts, command_line(), &rules).await?;
@@ -283,11 +87,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("reports/scan"));
             let config = scan_config(&args.common, sites, out, None, 30, 500)?;
-            let code = finish(scan::scan(&config, &rules).await?, &config.out_dir)?;
+            let code = finish(
+                run_scan(&config, &rules, &args.common).await?,
+                &config.out_dir,
+            )?;
             Ok(with_skipped_rows(code, skipped, args.sites.as_deref()))
         }
         Command::Report(args) => {
-            let rules = load_rules(&rules_dir)?;
+            let rules = load_rules(&rules_dir, &cli.lists)?;
             let formats = distinct(&args.output.format);
             let report = scan::rerender(
                 &args.dir,
@@ -299,7 +106,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             finish(report, &args.dir)
         }
         Command::Demo(args) => {
-            let rules = load_rules(&rules_dir)?;
+            let rules = load_rules(&rules_dir, &cli.lists)?;
             let web = args
                 .fixtures
                 .clone()
@@ -319,7 +126,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // The fixture web is our own server on loopback: no politeness delay needed.
             let mut config = scan_config(&args.common, sites, out, Some(server.addr()), 4, 0)?;
             config.browser.insecure = true;
-            let code = finish(scan::scan(&config, &rules).await?, &config.out_dir)?;
+            let code = finish(
+                run_scan(&config, &rules, &args.common).await?,
+                &config.out_dir,
+            )?;
             Ok(with_skipped_rows(code, skipped, Some(&list)))
         }
         Command::Fixtures(FixturesCommand::Serve {
@@ -357,9 +167,14 @@ fn shipped(relative: &str) -> PathBuf {
     }
 }
 
-fn load_rules(dir: &Path) -> anyhow::Result<Rules> {
-    Rules::load(dir)
-        .map_err(|e| anyhow::anyhow!("{e}\nFix the rule files, then run `pixelaudit rules check`."))
+fn load_rules(dir: &Path, lists: &ListArgs) -> anyhow::Result<Rules> {
+    let mut rules = Rules::load(dir).map_err(|e| {
+        anyhow::anyhow!("{e}\nFix the rule files, then run `pixelaudit rules check`.")
+    })?;
+    if let Some(warning) = rules.add_lists(&lists.choice())? {
+        eprintln!("warning: {warning}");
+    }
+    Ok(rules)
 }
 
 /// Reads a site list; bad rows are reported (`file:line: message`) and skipped, and counted so the scan
@@ -407,6 +222,14 @@ fn scan_config(
             modes.push(mode);
         }
     }
+    // With --then-browser these are the browser half's settings; the sweep derives its own.
+    let engine = if common.static_sweep && !common.then_browser {
+        // Reading HTML clicks no banner: every page is seen as a new visitor's.
+        modes = vec![ConsentMode::None];
+        Engine::Static
+    } else {
+        Engine::Browser
+    };
     let map_hosts = fixture.or(common.browser.map_hosts).map(|a| a.to_string());
     if modes.is_empty() {
         anyhow::bail!("--consent: give at least one mode (none, reject, accept)");
@@ -435,7 +258,23 @@ fn scan_config(
         formats,
         lang: common.output.lang.clone(),
         site_budget: Duration::from_secs(common.site_budget),
+        engine,
+        handoff: None,
+        then_browser: None,
     })
+}
+
+/// A new scan: in the browser, as a static sweep, or a sweep handed on to the browser.
+async fn run_scan(
+    config: &ScanConfig,
+    rules: &Rules,
+    common: &CommonScanArgs,
+) -> Result<Report, scan::ScanError> {
+    if common.then_browser {
+        scan::sweep_then_browse(config, rules).await
+    } else {
+        scan::scan(config, rules).await
+    }
 }
 
 /// The formats asked for, each once, in the order given.
@@ -464,8 +303,8 @@ fn command_line() -> String {
         .join(" ")
 }
 
-fn rules_command(cmd: RulesCommand, dir: &Path) -> anyhow::Result<ExitCode> {
-    let all = match Rules::load(dir) {
+fn rules_command(cmd: RulesCommand, dir: &Path, lists: &ListArgs) -> anyhow::Result<ExitCode> {
+    let mut all = match Rules::load(dir) {
         Ok(all) => all,
         Err(errors) => {
             for e in &errors.0 {
@@ -499,13 +338,36 @@ fn rules_command(cmd: RulesCommand, dir: &Path) -> anyhow::Result<ExitCode> {
                 println!("{}\t{line}", all.consent.reader.role(line).as_str());
             }
         }
-        RulesCommand::Explain { url } => println!("{}", all.trackers.explain(&url)),
+        RulesCommand::Explain { url, file } => {
+            if let Some(warning) = all.add_lists(&lists.choice())? {
+                eprintln!("warning: {warning}");
+            }
+            match (url, file) {
+                (Some(url), _) => println!("{}", all.trackers.explain(&url)),
+                (None, Some(file)) => {
+                    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+                    let read = |e| anyhow::anyhow!("cannot read {}: {e}", file.display());
+                    if file == Path::new("-") {
+                        rules::explain_lines(&all.trackers, std::io::stdin().lock(), stdout)
+                    } else {
+                        let input = std::fs::File::open(&file).map_err(read)?;
+                        rules::explain_lines(&all.trackers, std::io::BufReader::new(input), stdout)
+                    }
+                    .map_err(read)?
+                }
+                (None, None) => unreachable!("clap requires a URL or --file"),
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-async fn classify_command(args: ClassifyArgs, rules_dir: &Path) -> anyhow::Result<ExitCode> {
-    let rules = load_rules(rules_dir)?;
+async fn classify_command(
+    args: ClassifyArgs,
+    rules_dir: &Path,
+    lists: &ListArgs,
+) -> anyhow::Result<ExitCode> {
+    let rules = load_rules(rules_dir, lists)?;
     let site = crawl::site_from_url(&args.url)?;
     let decision = if let Some(file) = &args.html {
         let html =

@@ -33,6 +33,59 @@ impl ConsentMode {
     }
 }
 
+/// Which engine made a visit: Chromium, which proves what was sent, or the static sweep, which proves
+/// only what the HTML and the HTTP headers of the document say.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    /// Headless Chromium.
+    #[default]
+    Browser,
+    /// An HTTP fetch of the document, its HTML parsed without running it (`scan --static`).
+    Static,
+}
+
+impl Engine {
+    /// `browser` or `static`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::Browser => "browser",
+            Engine::Static => "static",
+        }
+    }
+}
+
+/// What the HTML of a page references, read without running it (the static sweep).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct StaticPage {
+    /// Addresses the document names as sources: scripts, images, frames, style sheets, preloads and the
+    /// pixels inside `<noscript>`.
+    pub referenced: Vec<Referenced>,
+    /// The inline scripts (without `src`), in document order, shortened.
+    pub inline_scripts: Vec<InlineScript>,
+}
+
+/// An inline script of the HTML.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct InlineScript {
+    /// Its text.
+    pub text: String,
+    /// True when its `type` is not one a browser runs (`text/plain` with a consent category): the
+    /// page's consent tool holds it back until the visitor agrees.
+    pub held_back: bool,
+}
+
+/// An address the HTML names, and the element that names it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Referenced {
+    /// Absolute URL.
+    pub url: String,
+    /// `script`, `img`, `iframe`, `link`, `source`, `embed`, or `noscript img` (a pixel inside `<noscript>`).
+    pub element: String,
+}
+
 /// What one visit of one page saw.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Observation {
@@ -65,6 +118,9 @@ pub struct Observation {
     /// Cookies (`domain|name`) already in the jar when the choice was made, so later pages can tell which
     /// cookies were set before it.
     pub cookies_before_choice: Vec<String>,
+    /// What the HTML references, for a visit of the static sweep; `None` for a browser visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub static_page: Option<StaticPage>,
 }
 
 /// What every record of one visit says about it (the observation, the page's report, the store's cache):
@@ -75,6 +131,9 @@ pub struct Observation {
 pub struct Visit {
     /// The URL the visit was asked to load.
     pub url: String,
+    /// Which engine made the visit: `browser` or `static`.
+    #[serde(default)]
+    pub engine: Engine,
     /// The URL of the top document after redirects.
     pub final_url: Option<String>,
     /// The consent mode of the visit.

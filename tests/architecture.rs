@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 /// The library's top-level modules in pipeline order. A module may use the ones before it, never the
 /// ones after it. Keep in step with docs/architecture.md.
 const STAGES: &[&str] = &[
-    "fixtures", "observe", "rules", "crawl", "browser", "store", "detect", "classify", "results",
-    "assess", "report", "scan",
+    "fixtures", "observe", "rules", "crawl", "browser", "sweep", "store", "detect", "classify",
+    "results", "assess", "report", "scan",
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -64,7 +64,8 @@ fn no_module_imports_a_later_stage() {
     let mut unknown = Vec::new();
     for file in &files {
         let module = module_of(&src, file);
-        if module == "lib" || module == "main" {
+        // The binary (main.rs and its command-line grammar, cli.rs) sits on top of every stage.
+        if module == "lib" || module == "main" || module == "cli" {
             continue;
         }
         let Some(own) = rank(&module) else {

@@ -6,6 +6,7 @@
 
 mod explain;
 mod found;
+pub mod handoff;
 mod leak;
 mod summary;
 
@@ -190,6 +191,16 @@ fn requests_findings(
     site: &SiteReport,
 ) {
     let proof = vec![format!("{} {}", request.method, request.url)];
+    // A tracker no vendor rule knows is named by the list and filter that flag it: that is its evidence.
+    let listed = tracker.list.as_ref().map(|m| {
+        format!(
+            "vendor unknown to the rules ({}): flagged by the filter list {}, filter `{}`{}",
+            tracker.company,
+            m.list,
+            m.filter,
+            m.line.map(|l| format!(" (line {l})")).unwrap_or_default()
+        )
+    });
     let base = |detail: Option<String>| {
         occurrence(
             page,
@@ -197,7 +208,7 @@ fn requests_findings(
             proof.clone(),
             vec![],
             request.health_terms.clone(),
-            detail.into_iter().collect(),
+            listed.clone().into_iter().chain(detail).collect(),
         )
     };
     let vendor = Some(tracker.vendor.as_str());

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 pub use frontier::{Candidate, Frontier, Skipped, TrapBounds, dedup_key, normalise};
 pub use politeness::HostDelay;
-pub use robots::{Fetcher, ROBOTS_AGENT, Robots, SiteFiles, parse_sitemap};
+pub use robots::{FetchedPage, Fetcher, ROBOTS_AGENT, Robots, SiteFiles, parse_sitemap};
 pub use sites::{Site, SiteListError, read_site_list, site_from_url};
 
 use crate::rules::registrable_domain;

@@ -61,7 +61,25 @@ impl Robots {
     }
 }
 
-/// Fetches robots.txt and sitemaps, sending every host to the mapped address when there is one.
+/// A page as the static sweep fetched it: the document after redirects, not run.
+#[derive(Debug, Clone, Default)]
+pub struct FetchedPage {
+    /// The URL after redirects.
+    pub final_url: String,
+    /// HTTP status.
+    pub status: u16,
+    /// The `Content-Type` header.
+    pub content_type: Option<String>,
+    /// The `Set-Cookie` headers of the final response.
+    pub set_cookies: Vec<String>,
+    /// The body, cut at the fetch's limit.
+    pub body: Vec<u8>,
+    /// True when the body was cut.
+    pub truncated: bool,
+}
+
+/// Fetches robots.txt and sitemaps (and, for the static sweep, the pages themselves), sending every host
+/// to the mapped address when there is one.
 pub struct Fetcher {
     client: reqwest::Client,
 }
@@ -202,6 +220,47 @@ impl Fetcher {
     }
 
     /// GETs a URL, reading at most `limit` bytes of its body.
+    /// Fetches one page as a document (the static sweep), following up to 5 redirects; a body past
+    /// `limit` bytes is cut there and said so.
+    pub async fn page(&self, url: &str, limit: usize) -> Result<FetchedPage, String> {
+        let mut response = self
+            .client
+            .get(url)
+            .header("accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
+            .send()
+            .await
+            .map_err(|e| describe(&e))?;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let mut page = FetchedPage {
+            final_url: response.url().to_string(),
+            status: response.status().as_u16(),
+            content_type: header("content-type"),
+            set_cookies: response
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok().map(str::to_string))
+                .collect(),
+            body: Vec::new(),
+            truncated: false,
+        };
+        while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
+            page.body.extend_from_slice(&chunk);
+            if page.body.len() > limit {
+                page.body.truncate(limit);
+                page.truncated = true;
+                break;
+            }
+        }
+        Ok(page)
+    }
+
     async fn get(&self, url: &str, limit: usize) -> Result<(u16, Vec<u8>), String> {
         let mut response = self
             .client

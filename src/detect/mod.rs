@@ -6,14 +6,18 @@
 //! plug-ins or embeds are listed. Nothing here judges: that is the assessment's job.
 
 pub mod payload;
+mod static_page;
+
+pub use static_page::{ReferencedTracker, TagId};
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::observe::{Observation, ObservedCookie, ObservedRequest};
+use crate::rules::filter_lists::ListMatch;
 use crate::rules::{
-    Category, Endpoint, EndpointKind, RuleSet, registrable_domain, wildcard_matches,
+    Attribution, Category, Endpoint, EndpointKind, RuleSet, registrable_domain, wildcard_matches,
 };
 
 /// The longest request body kept in the report for one request; the full one stays in the store.
@@ -38,6 +42,13 @@ pub struct Detections {
     pub blocked_cookies: Vec<BlockedCookie>,
     /// Tracker payloads sent to the site's own hosts (server-side tagging, CNAME cloaking).
     pub disguised: Vec<DisguisedRequest>,
+    /// For a page of the static sweep: trackers and services its HTML names as sources. What the HTML
+    /// names, not what was sent: whether the browser would have requested them is not assessed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub referenced: Vec<ReferencedTracker>,
+    /// For a page of the static sweep: vendor tag ids in its inline scripts and source addresses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tag_ids: Vec<TagId>,
 }
 
 /// A request to a first-party host in a tracker vendor's payload format.
@@ -93,6 +104,16 @@ pub struct Tracker {
     pub third_party: bool,
     /// The matching requests.
     pub requests: Vec<TrackerRequest>,
+    /// For a tracker no vendor rule knows: the filter list and filter that flag it (the first request's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list: Option<ListMatch>,
+}
+
+impl Tracker {
+    /// True when no vendor rule knows it: only a filter list flagged it, so nothing it received is decoded.
+    pub fn list_only(&self) -> bool {
+        self.list.is_some()
+    }
 }
 
 /// A request to a tracker, with what it carried.
@@ -137,7 +158,8 @@ pub struct Received {
     pub title: Option<String>,
     /// Event name(s), comma-separated when a batch held several.
     pub event: Option<String>,
-    /// Free event data.
+    /// Free event data; for a tracker no vendor rule knows (listed by a filter list only), every
+    /// parameter it received, undecoded.
     pub custom: BTreeMap<String, String>,
     /// Identifiers.
     pub identifiers: BTreeMap<String, String>,
@@ -268,6 +290,8 @@ pub fn detect(observation: &Observation, rules: &RuleSet, site_domain: &str) -> 
                 })
             })
             .collect(),
+        referenced: static_page::referenced(observation, rules, site_domain),
+        tag_ids: static_page::tag_ids(observation, rules),
         blocked_cookies: observation
             .set_cookies
             .iter()
@@ -294,32 +318,73 @@ fn detect_trackers(observation: &Observation, rules: &RuleSet, site_domain: &str
         let Ok(url) = url::Url::parse(&request.url) else {
             continue;
         };
-        let Some(hit) = rules.match_url(&url) else {
+        // The page itself is not a request to a tracker, whatever a list says of its address.
+        if request.url == observation.visit.url && request.resource_type == "Document" {
+            continue;
+        }
+        let Some(attribution) =
+            rules.attribute(&url, &observation.visit.url, &request.resource_type)
+        else {
             continue;
         };
-        let rule = hit.rule_id();
         let third_party = url
             .host_str()
             .is_some_and(|h| registrable_domain(h) != site_domain);
-        let mut tracker_request = describe_request(request, hit.endpoint);
+        let list_only = matches!(attribution, Attribution::List(_));
+        let (key, endpoint, new_tracker) = match attribution {
+            Attribution::Rule(hit) => {
+                let rule = hit.rule_id();
+                (
+                    (hit.vendor.vendor.clone(), rule.clone()),
+                    hit.endpoint,
+                    Tracker {
+                        vendor: hit.vendor.vendor.clone(),
+                        company: hit.vendor.company.clone(),
+                        rule,
+                        category: hit.category(),
+                        kind: hit.kind(),
+                        third_party,
+                        requests: Vec::new(),
+                        list: None,
+                    },
+                )
+            }
+            Attribution::List(found) => {
+                let (vendor, rule) = (found.vendor(), found.rule_id());
+                (
+                    (vendor.clone(), rule.clone()),
+                    None,
+                    Tracker {
+                        vendor,
+                        company: found.company(),
+                        rule,
+                        category: found.category,
+                        kind: EndpointKind::Tracker,
+                        third_party,
+                        requests: Vec::new(),
+                        list: Some(found.matched),
+                    },
+                )
+            }
+        };
+        let mut tracker_request = describe_request(request, endpoint);
+        if list_only {
+            tracker_request.received = received_without_rules(request, &observation.visit);
+        }
         tracker_request.phase = match observation.visit.choice_at_ms {
             Some(at) if request.time_ms >= at => Phase::AfterChoice,
             _ => Phase::BeforeChoice,
         };
         match trackers
             .iter_mut()
-            .find(|t| t.vendor == hit.vendor.vendor && t.rule == rule)
+            .find(|t| t.vendor == key.0 && t.rule == key.1)
         {
             Some(t) => t.requests.push(tracker_request),
-            None => trackers.push(Tracker {
-                vendor: hit.vendor.vendor.clone(),
-                company: hit.vendor.company.clone(),
-                rule,
-                category: hit.category(),
-                kind: hit.kind(),
-                third_party,
-                requests: vec![tracker_request],
-            }),
+            None => {
+                let mut tracker = new_tracker;
+                tracker.requests.push(tracker_request);
+                trackers.push(tracker);
+            }
         }
     }
     trackers
@@ -372,6 +437,55 @@ fn describe_request(request: &ObservedRequest, endpoint: Option<&Endpoint>) -> T
         received,
         health_terms: Vec::new(),
     }
+}
+
+/// The most parameters kept for a request no vendor rule decodes, and the longest value of each.
+const MAX_UNDECODED_PARAMS: usize = 40;
+const MAX_UNDECODED_VALUE: usize = 512;
+
+/// What a tracker no vendor rule knows received, without a field map: every parameter of its URL and
+/// body as `custom` (so the health terms in any of them are found), and `page_url` / `title` where a
+/// value is the visited page's address or title.
+fn received_without_rules(request: &ObservedRequest, visit: &crate::observe::Visit) -> Received {
+    let pairs = payload::decode_request(
+        &request.url,
+        request.post_data.as_deref(),
+        request.post_data_base64,
+    );
+    let page = visit.final_url.as_deref().unwrap_or(&visit.url);
+    let mut received = Received::default();
+    for (key, value) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        if received.page_url.is_none() && names_page(value, page) {
+            received.page_url = Some(value.clone());
+        }
+        if received.title.is_none() && visit.title.as_deref() == Some(value.trim()) {
+            received.title = Some(value.clone());
+        }
+        if received.custom.len() < MAX_UNDECODED_PARAMS && !received.custom.contains_key(key) {
+            let mut end = value.len().min(MAX_UNDECODED_VALUE);
+            while !value.is_char_boundary(end) {
+                end -= 1;
+            }
+            received
+                .custom
+                .insert(key.clone(), value[..end].to_string());
+        }
+    }
+    received
+}
+
+/// True when `value` is the address of `page` (scheme, host and path; query and fragment aside).
+fn names_page(value: &str, page: &str) -> bool {
+    let key = |u: &str| {
+        url::Url::parse(u.trim()).ok().and_then(|u| {
+            Some(format!(
+                "{}{}",
+                u.host_str()?.to_ascii_lowercase(),
+                u.path().trim_end_matches('/')
+            ))
+        })
+    };
+    key(value).is_some() && key(value) == key(page)
 }
 
 /// Picks what the endpoint's field map names out of the decoded parameters.
@@ -480,96 +594,4 @@ fn detect_social_plugins(observation: &Observation, rules: &RuleSet) -> Vec<Soci
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::observe::{ConsentMode, Visit};
-
-    fn shipped() -> RuleSet {
-        RuleSet::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).unwrap()
-    }
-
-    fn request(url: &str, time_ms: u64) -> ObservedRequest {
-        ObservedRequest {
-            id: format!("r{time_ms}"),
-            url: url.into(),
-            method: "GET".into(),
-            resource_type: "Image".into(),
-            status: Some(200),
-            time_ms,
-            ..Default::default()
-        }
-    }
-
-    fn visit(requests: Vec<ObservedRequest>, choice_at_ms: Option<u64>) -> Observation {
-        Observation {
-            visit: Visit {
-                url: "https://www.zorgverzekeraar.nl/vergoedingen/ivf".into(),
-                mode: ConsentMode::Accept,
-                choice_at_ms,
-                ..Visit::default()
-            },
-            requests,
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn a_pixel_request_is_a_third_party_tracker_with_what_it_received() {
-        let seen = visit(
-            vec![request(
-                "https://www.facebook.com/tr/?id=1234&ev=PageView&dl=https%3A%2F%2Fwww.zorgverzekeraar.nl%2Fvergoedingen%2Fivf",
-                100,
-            )],
-            None,
-        );
-        let found = detect(&seen, &shipped(), "zorgverzekeraar.nl");
-        assert_eq!(found.trackers.len(), 1, "{:?}", found.trackers);
-        let meta = &found.trackers[0];
-        assert_eq!(
-            (meta.vendor.as_str(), meta.rule.as_str()),
-            ("meta", "meta-pixel")
-        );
-        assert!(meta.third_party);
-        let received = &meta.requests[0].received;
-        assert_eq!(
-            received.page_url.as_deref(),
-            Some("https://www.zorgverzekeraar.nl/vergoedingen/ivf")
-        );
-        assert_eq!(received.event.as_deref(), Some("PageView"));
-        assert_eq!(
-            received.identifiers.get("id").map(String::as_str),
-            Some("1234")
-        );
-        assert!(found.services.is_empty());
-    }
-
-    #[test]
-    fn requests_are_before_or_after_the_choice_by_their_time() {
-        let seen = visit(
-            vec![
-                request("https://www.facebook.com/tr/?id=1&ev=PageView", 100),
-                request("https://www.facebook.com/tr/?id=1&ev=Lead", 900),
-            ],
-            Some(500),
-        );
-        let found = detect(&seen, &shipped(), "zorgverzekeraar.nl");
-        let phases: Vec<Phase> = found.trackers[0].requests.iter().map(|r| r.phase).collect();
-        assert_eq!(phases, [Phase::BeforeChoice, Phase::AfterChoice]);
-    }
-
-    #[test]
-    fn a_font_host_is_a_service_and_the_sites_own_hosts_are_nothing() {
-        let seen = visit(
-            vec![
-                request("https://fonts.googleapis.com/css2?family=Inter", 50),
-                request("https://www.zorgverzekeraar.nl/app.js", 60),
-                request("https://static.zorgverzekeraar.nl/logo.png", 70),
-            ],
-            None,
-        );
-        let found = detect(&seen, &shipped(), "zorgverzekeraar.nl");
-        assert!(found.trackers.is_empty(), "{:?}", found.trackers);
-        assert_eq!(found.services.len(), 1, "{:?}", found.services);
-        assert_eq!(found.services[0].category, Category::Fonts);
-    }
-}
+mod tests;

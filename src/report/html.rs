@@ -48,6 +48,7 @@ pub fn render(report: &Report, dir: &Path, lang: &str) -> Result<String, String>
             tool => serde_value(&report.tool),
             sector => serde_value(&report.sector),
             not_assessed => serde_value(&report.not_assessed),
+            handoff => serde_value(&report.handoff),
             sites => serde_value(&sites),
             chart_height => 16 + chart.len() * 26,
             chart => serde_value(&chart),

@@ -73,6 +73,8 @@ pub fn write_scan_json(
         "written_at": crate::now_rfc3339(),
         "map_hosts": report.tool.map_hosts,
         "cookie_mode": report.tool.cookie_mode,
+        "filter_lists": report.tool.filter_lists,
+        "entities": report.tool.entities,
         "sites": report.sites.iter().map(|s| serde_json::json!({ "name": s.name, "url": s.url })).collect::<Vec<_>>(),
         "formats": formats,
         "manifest": "manifest.sha256 (sha256sum -c manifest.sha256, run inside this folder)",

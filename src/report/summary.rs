@@ -137,6 +137,8 @@ mod tests {
                 rules_version: "sha256:0".into(),
                 browser: "Chromium".into(),
                 cookie_mode: String::new(),
+                filter_lists: Vec::new(),
+                entities: Vec::new(),
                 command_line: String::new(),
                 started_at: String::new(),
                 finished_at: String::new(),
@@ -144,6 +146,7 @@ mod tests {
                 reassessed_at: None,
             },
             not_assessed: Vec::new(),
+            handoff: None,
             sector: Default::default(),
             sites: vec![
                 site("a.nl", &[("critical", 1), ("info", 2)]),

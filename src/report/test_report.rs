@@ -90,6 +90,7 @@ pub fn sample() -> Report {
         kind: EndpointKind::Tracker,
         third_party: true,
         requests: vec![request("GET", &pixel, Phase::BeforeChoice, received)],
+        list: None,
     };
     let service = Tracker {
         vendor: "jsdelivr".into(),
@@ -104,6 +105,7 @@ pub fn sample() -> Report {
             Phase::AfterChoice,
             Received::default(),
         )],
+        list: None,
     };
     let cookie = |domain: &str, name: &str, third_party: bool| CookieFinding {
         name: name.into(),
@@ -208,6 +210,8 @@ pub fn sample() -> Report {
             rules_version: "abc".into(),
             browser: "Chromium".into(),
             cookie_mode: "default".into(),
+            filter_lists: Vec::new(),
+            entities: Vec::new(),
             command_line: "pixelaudit scan https://zorg.example/".into(),
             started_at: "2025-01-02T03:00:00Z".into(),
             finished_at: "2025-01-02T03:10:00Z".into(),
@@ -215,6 +219,7 @@ pub fn sample() -> Report {
             reassessed_at: None,
         },
         not_assessed: vec![],
+        handoff: None,
         sector: Default::default(),
         sites: vec![site],
     }

@@ -34,6 +34,32 @@ pub struct Report {
     pub sector: SectorSummary,
     /// One entry per site scanned.
     pub sites: Vec<SiteReport>,
+    /// For `scan --static --then-browser`: every site the static sweep read, and why it was or was not
+    /// visited in the browser for this report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handoff: Option<Handoff>,
+}
+
+/// A static sweep handed on to the browser: which swept sites this report visited in Chromium, and why.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Handoff {
+    /// The static sweep's own report, relative to this report's folder.
+    pub static_report: String,
+    /// Every swept site, in the sweep's order.
+    pub sites: Vec<HandoffSite>,
+}
+
+/// One swept site: escalated to a browser visit or not, and the facts of the sweep that decided it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct HandoffSite {
+    /// The start URL.
+    pub url: String,
+    /// Display name.
+    pub name: String,
+    /// True when the browser visited it.
+    pub escalated: bool,
+    /// Why: the trackers the HTML named and where, or that it named none that calls for a browser.
+    pub reasons: Vec<String>,
 }
 
 /// A finding the report does not assess.
@@ -70,6 +96,12 @@ pub struct ToolInfo {
     /// named in `rules_version` (`pixelaudit report --reassess`); `None` when assessed during the scan.
     #[serde(default)]
     pub reassessed_at: Option<String>,
+    /// The filter lists used after the vendor rules: path, SHA-256, size and header of each.
+    #[serde(default)]
+    pub filter_lists: Vec<crate::rules::filter_lists::FilterListInfo>,
+    /// The domain → owner files given with `--entities`.
+    #[serde(default)]
+    pub entities: Vec<crate::rules::owners::EntitiesFile>,
 }
 
 /// One site and its visited pages.

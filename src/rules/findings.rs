@@ -125,4 +125,9 @@ impl Catalogue {
     pub fn entry(&self, id: &str) -> Option<&Entry> {
         self.entries.get(id)
     }
+
+    /// Every finding id, in order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
 }

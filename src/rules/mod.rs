@@ -5,8 +5,10 @@
 
 pub mod consent;
 pub mod consent_words;
+pub mod filter_lists;
 pub mod findings;
 pub mod medical;
+pub mod owners;
 mod pattern;
 pub mod probes;
 pub mod source;
@@ -22,8 +24,9 @@ pub use pattern::{host_matches, registrable_domain, wildcard_matches};
 pub(crate) use source::err_at;
 pub use source::{RuleError, RuleErrors, Source};
 pub use trackers::{
-    Category, CookieRule, Endpoint, EndpointKind, FieldMap, RequestMatch, RuleSet, StorageRule,
-    VendorRules, list,
+    Attribution, Category, CookieRule, Endpoint, EndpointKind, FieldMap, ListAttribution,
+    RequestMatch, RuleSet, StorageRule, TagIdMatch, TagIdRule, UNKNOWN_VENDOR, VendorRules,
+    explain_lines, explain_row, list,
 };
 
 /// Every rule set a scan uses: trackers, consent tools and the medical lexicon.
@@ -106,6 +109,63 @@ impl Rules {
             self.findings.version(),
             self.probes.version(),
         ])
+    }
+}
+
+/// Which filter lists and owner files to add to the vendor rules (`--filter-list`, `--no-default-lists`,
+/// `--entities`).
+#[derive(Debug, Clone, Default)]
+pub struct ListChoice {
+    /// The user's own lists.
+    pub filter_lists: Vec<std::path::PathBuf>,
+    /// Whether to add EasyPrivacy and EasyList from Debian's package when they are installed.
+    pub default_lists: bool,
+    /// Domain → owner files (tds.json, services.json).
+    pub entities: Vec<std::path::PathBuf>,
+}
+
+/// A list or owner file that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ListChoiceError {
+    /// A filter list.
+    #[error(transparent)]
+    FilterList(#[from] filter_lists::FilterListError),
+    /// An entities file.
+    #[error(transparent)]
+    Entities(#[from] owners::EntitiesError),
+}
+
+impl Rules {
+    /// Adds the chosen filter lists and owner files to the tracker rules. A list or file the user named
+    /// that cannot be used is an error; missing default lists are not (the scan goes on with the vendor
+    /// rules), and the returned warning says so.
+    pub fn add_lists(&mut self, choice: &ListChoice) -> Result<Option<String>, ListChoiceError> {
+        for path in &choice.entities {
+            self.trackers.add_entities_file(path)?;
+        }
+        let mut paths = Vec::new();
+        let mut warning = None;
+        if choice.default_lists {
+            let found = filter_lists::default_list_paths();
+            if found.is_empty() {
+                warning = Some(format!(
+                    "no default filter list found in {}: install Debian's webext-ublock-origin-chromium (scripts/setup does) for EasyPrivacy and EasyList; going on with the vendor rules{}",
+                    filter_lists::DEBIAN_LIST_DIR,
+                    if choice.filter_lists.is_empty() {
+                        " alone"
+                    } else {
+                        " and the lists given"
+                    }
+                ));
+            }
+            paths.extend(found);
+        }
+        paths.extend(choice.filter_lists.iter().cloned());
+        if !paths.is_empty() {
+            self.trackers
+                .set_filter_lists(filter_lists::FilterLists::load(&paths)?);
+        }
+        Ok(warning)
     }
 }
 

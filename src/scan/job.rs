@@ -28,7 +28,8 @@ pub(super) struct Shared<'a> {
     pub config: &'a ScanConfig,
     pub rules: &'a Rules,
     pub store: &'a Store,
-    pub pool: &'a BrowserPool,
+    /// Chromium, for a browser scan; `None` for the static sweep.
+    pub pool: Option<&'a BrowserPool>,
     pub fetcher: Fetcher,
     pub politeness: HostDelay,
     /// One lock per site, so its robots.txt and sitemaps are fetched once for all its modes.
@@ -317,6 +318,11 @@ impl<'a> Job<'a> {
     /// that failed because Chromium died is retried once in a fresh one.
     async fn visit(&mut self, url: &str, evidence_name: &str, step: ConsentStep) -> Observation {
         let shared = self.shared;
+        let Some(pool) = shared.pool else {
+            // The static sweep: the document over HTTP, read without running it.
+            shared.politeness.wait(url).await;
+            return crate::sweep::visit(&shared.fetcher, url).await;
+        };
         let evidence = shared.config.out_dir.join("evidence");
         let mut last: Option<Observation> = None;
         for _attempt in 0..2 {
@@ -341,7 +347,7 @@ impl<'a> Job<'a> {
                 (true, ConsentStep::Nothing) => None,
             };
             shared.politeness.wait(url).await;
-            shared.pool.count_visit();
+            pool.count_visit();
             let mut observation = v
                 .session
                 .visit(url, self.mode, Some((&evidence, evidence_name)), plan)
@@ -353,7 +359,7 @@ impl<'a> Job<'a> {
             }
             if observation.visit.error.is_some() && !v.chromium.responds().await {
                 // Chromium itself went away: replace it and try this page once more.
-                shared.pool.discard(&v.chromium).await;
+                pool.discard(&v.chromium).await;
                 self.visitor = None;
                 last = Some(observation);
                 continue;
@@ -371,7 +377,10 @@ impl<'a> Job<'a> {
     /// Opens a visitor session; when the job already has pages (resumed, or after a browser crash), the
     /// consent choice is made again first on the start page.
     async fn open_visitor(&self, url: &str) -> Result<Visitor, BrowserError> {
-        let chromium = self.shared.pool.get().await?;
+        let pool = self.shared.pool.ok_or_else(|| {
+            BrowserError::Launch("a static sweep opens no browser session".into())
+        })?;
+        let chromium = pool.get().await?;
         let session = chromium.session().await?;
         let mut visitor = Visitor {
             chromium,

@@ -20,9 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::browser::{BrowserError, BrowserOptions, BrowserPool};
 use crate::crawl::{Fetcher, HostDelay, Site};
-use crate::observe::ConsentMode;
+use crate::observe::{ConsentMode, Engine};
 use crate::report::Format;
-use crate::results::Report;
+use crate::results::{Handoff, Report};
 use crate::rules::Rules;
 use crate::store::{Store, StoreError};
 use job::{Job, Shared};
@@ -32,6 +32,9 @@ pub use fetch::rendered_html;
 pub use job::MAX_FAILURES_IN_A_ROW;
 pub use outputs::{build_report, write_outputs};
 pub use site_report::site_report;
+
+/// What scan.json and the report name as the browser of a static sweep.
+pub const STATIC_ENGINE_NAME: &str = "none: static sweep (HTTP and HTML only, scan --static)";
 
 /// What to scan and how. Stored with the scan, so `--resume` continues with the same settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -67,6 +70,17 @@ pub struct ScanConfig {
     /// Wall time one site × consent-mode crawl may take; the pages left are recorded as not visited.
     #[serde(default = "default_site_budget")]
     pub site_budget: Duration,
+    /// Which engine visits the pages: Chromium, or the static sweep (HTTP and HTML only, mode `none`).
+    #[serde(default)]
+    pub engine: Engine,
+    /// For the browser scan after a static sweep (`--then-browser`): every swept site and why it was or
+    /// was not escalated; the report carries it.
+    #[serde(default)]
+    pub handoff: Option<Handoff>,
+    /// For the static sweep of `--then-browser`: the browser scan it hands on to (kept with the sweep,
+    /// so an interrupted run resumes into the same browser scan).
+    #[serde(default)]
+    pub then_browser: Option<Box<ScanConfig>>,
 }
 
 fn default_site_budget() -> Duration {
@@ -99,6 +113,9 @@ impl ScanConfig {
             formats: all_formats(),
             lang: default_lang(),
             site_budget: default_site_budget(),
+            engine: Engine::Browser,
+            handoff: None,
+            then_browser: None,
         }
     }
 }
@@ -156,6 +173,59 @@ pub async fn scan(config: &ScanConfig, rules: &Rules) -> Result<Report, ScanErro
     Ok(report)
 }
 
+/// Where the static sweep of `scan --static --then-browser` keeps its own scan, inside the output folder.
+pub const SWEEP_FOLDER: &str = "static";
+
+/// `scan --static --then-browser`: sweeps every site statically into `<out>/static/`, then visits in
+/// Chromium, with `config`'s consent modes, only the sites the sweep flags (`assess::handoff`), into
+/// `<out>/`. The report lists every swept site with why it was or was not escalated.
+pub async fn sweep_then_browse(config: &ScanConfig, rules: &Rules) -> Result<Report, ScanError> {
+    let mut browse = config.clone();
+    browse.engine = Engine::Browser;
+    browse.then_browser = None;
+    let mut sweep = browse.clone();
+    sweep.engine = Engine::Static;
+    sweep.modes = vec![ConsentMode::None];
+    sweep.out_dir = config.out_dir.join(SWEEP_FOLDER);
+    sweep.then_browser = Some(Box::new(browse.clone()));
+    let swept = scan(&sweep, rules).await?;
+    browse_after_sweep(&swept, browse, rules).await
+}
+
+/// The browser half of `--then-browser`: the escalated sites of `swept`, scanned (or resumed) into
+/// `browse.out_dir`.
+async fn browse_after_sweep(
+    swept: &Report,
+    mut browse: ScanConfig,
+    rules: &Rules,
+) -> Result<Report, ScanError> {
+    let handoff = Handoff {
+        static_report: format!("{SWEEP_FOLDER}/report.json"),
+        sites: swept
+            .sites
+            .iter()
+            .map(crate::assess::handoff::escalation)
+            .collect(),
+    };
+    browse.sites.retain(|site| {
+        handoff
+            .sites
+            .iter()
+            .any(|h| h.escalated && h.url == site.url)
+    });
+    browse.handoff = Some(handoff);
+    if browse.out_dir.join(crate::store::FILE_NAME).exists() {
+        let dir = browse.out_dir.clone();
+        let (map_hosts, command_line) = (
+            browse.browser.map_hosts.clone(),
+            browse.command_line.clone(),
+        );
+        resume(&dir, map_hosts, command_line, rules).await
+    } else {
+        scan(&browse, rules).await
+    }
+}
+
 /// Names a full disk as such: the scan can go on once there is room, and the message says how.
 fn when_disk_full(error: ScanError, dir: &Path) -> ScanError {
     let full = match &error {
@@ -171,13 +241,35 @@ fn when_disk_full(error: ScanError, dir: &Path) -> ScanError {
 }
 
 /// Continues the interrupted scan in `dir` with its stored settings; finished visits are not repeated.
-/// `map_hosts` replaces the stored mapping (a fixture web restarts on another port).
+/// `map_hosts` replaces the stored mapping (a fixture web restarts on another port). A `--then-browser`
+/// folder whose browser half had not started yet continues with its sweep, then the browser.
 pub async fn resume(
     dir: &Path,
     map_hosts: Option<String>,
     command_line: String,
     rules: &Rules,
 ) -> Result<Report, ScanError> {
+    let sweep_dir = dir.join(SWEEP_FOLDER);
+    if !dir.join(crate::store::FILE_NAME).exists()
+        && sweep_dir.join(crate::store::FILE_NAME).exists()
+    {
+        let swept = Box::pin(resume(
+            &sweep_dir,
+            map_hosts.clone(),
+            command_line.clone(),
+            rules,
+        ))
+        .await?;
+        let sweep: Option<ScanConfig> = Store::open(&sweep_dir)?.meta("config")?;
+        if let Some(mut browse) = sweep.and_then(|s| s.then_browser) {
+            browse.out_dir = dir.to_path_buf();
+            if map_hosts.is_some() {
+                browse.browser.map_hosts = map_hosts;
+            }
+            return Box::pin(browse_after_sweep(&swept, *browse, rules)).await;
+        }
+        return Ok(swept);
+    }
     let store = Store::open(dir)?;
     let mut config: ScanConfig = store.meta("config")?.ok_or_else(|| {
         ScanError::Other(format!(
@@ -218,10 +310,20 @@ pub fn rerender(
 }
 
 async fn run(config: &ScanConfig, rules: &Rules, store: &Store) -> Result<Report, ScanError> {
-    let mut browser = config.browser.clone();
-    browser.form_values = rules.probes.form_values().to_vec();
-    let pool = BrowserPool::launch(browser, config.restart_after).await?;
-    store.put_meta("browser", pool.version())?;
+    // The static sweep needs no browser: none is started.
+    let pool = match config.engine {
+        Engine::Browser => {
+            let mut browser = config.browser.clone();
+            browser.form_values = rules.probes.form_values().to_vec();
+            let pool = BrowserPool::launch(browser, config.restart_after).await?;
+            store.put_meta("browser", pool.version())?;
+            Some(pool)
+        }
+        Engine::Static => {
+            store.put_meta("browser", &STATIC_ENGINE_NAME)?;
+            None
+        }
+    };
     let fetcher = Fetcher::new(config.browser.map_hosts.as_deref(), config.browser.insecure)
         .map_err(ScanError::Other)?;
     let mut jobs = Vec::new();
@@ -237,7 +339,7 @@ async fn run(config: &ScanConfig, rules: &Rules, store: &Store) -> Result<Report
         config,
         rules,
         store,
-        pool: &pool,
+        pool: pool.as_ref(),
         fetcher,
         politeness: HostDelay::new(config.host_delay),
         site_files: (0..config.sites.len())
@@ -248,8 +350,10 @@ async fn run(config: &ScanConfig, rules: &Rules, store: &Store) -> Result<Report
     let failure = run_jobs(&shared, jobs, config.concurrency).await;
     drop(shared);
     progress.finish();
-    let launches = pool.launches();
-    pool.close().await;
+    let launches = pool.as_ref().map_or(0, |p| p.launches());
+    if let Some(pool) = pool {
+        pool.close().await;
+    }
     if let Some(e) = failure {
         return Err(e);
     }

@@ -122,16 +122,17 @@ pub fn build_report(store: &Store, rules: &Rules, reassess: bool) -> Result<Repo
                 .unwrap_or_else(crate::now_rfc3339),
             map_hosts: config.browser.map_hosts.clone(),
             reassessed_at: reassess.then(crate::now_rfc3339),
+            filter_lists: rules
+                .trackers
+                .filter_lists()
+                .map(|l| l.lists().to_vec())
+                .unwrap_or_default(),
+            entities: rules.trackers.owners().files().to_vec(),
         },
-        not_assessed: crate::assess::NOT_ASSESSED
-            .iter()
-            .map(|(id, reason)| NotAssessed {
-                id: id.to_string(),
-                reason: reason.to_string(),
-            })
-            .collect(),
+        not_assessed: not_assessed(&config, rules),
         sector: crate::assess::sector_summary(&sites),
         sites,
+        handoff: config.handoff.clone(),
     })
 }
 
@@ -155,4 +156,28 @@ fn crawl_summary(store: &Store, site: usize, config: &ScanConfig) -> Result<Site
         max_depth: config.max_depth,
         frontiers,
     })
+}
+
+/// The findings this scan could not assess: those the tool never assesses yet, and for a static sweep
+/// every other one, since each needs what only a browser shows (what was sent, the banner's behaviour).
+fn not_assessed(config: &ScanConfig, rules: &Rules) -> Vec<NotAssessed> {
+    let mut out: Vec<NotAssessed> = crate::assess::NOT_ASSESSED
+        .iter()
+        .map(|(id, reason)| NotAssessed {
+            id: id.to_string(),
+            reason: reason.to_string(),
+        })
+        .collect();
+    if config.engine == crate::observe::Engine::Static {
+        for id in rules.findings.ids() {
+            if !out.iter().any(|n| n.id == id) {
+                out.push(NotAssessed {
+                    id: id.to_string(),
+                    reason: "static sweep (scan --static): the HTML shows which trackers a page names, not what a browser sent, which cookies scripts set or what the consent banner does; visit the site with the browser (scan without --static) to assess it".into(),
+                });
+            }
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    out
 }

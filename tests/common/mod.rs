@@ -90,6 +90,33 @@ pub fn scan_fixture_sites_with(
     sites: Vec<Site>,
     adjust: impl FnOnce(&mut ScanConfig) + Send + 'static,
 ) -> ScanResult {
+    scan_fixture_sites_with_rules(sites, all_rules(), adjust)
+}
+
+/// As [`scan_fixture_sites_with`], with these rules (filter lists added, say).
+pub fn scan_fixture_sites_with_rules(
+    sites: Vec<Site>,
+    rules: Rules,
+    adjust: impl FnOnce(&mut ScanConfig) + Send + 'static,
+) -> ScanResult {
+    run_on_fixture_web(sites, rules, false, adjust)
+}
+
+/// `scan --static --then-browser` of `sites` against a fresh fixture web (`adjust` sets the browser
+/// half's settings).
+pub fn sweep_then_browse_fixture_sites(
+    sites: Vec<Site>,
+    adjust: impl FnOnce(&mut ScanConfig) + Send + 'static,
+) -> ScanResult {
+    run_on_fixture_web(sites, all_rules(), true, adjust)
+}
+
+fn run_on_fixture_web(
+    sites: Vec<Site>,
+    rules: Rules,
+    then_browser: bool,
+    adjust: impl FnOnce(&mut ScanConfig) + Send + 'static,
+) -> ScanResult {
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async move {
@@ -115,9 +142,12 @@ pub fn scan_fixture_sites_with(
                 ..ScanConfig::new(sites, out.path().to_path_buf())
             };
             adjust(&mut config);
-            let report = pixelaudit::scan::scan(&config, &all_rules())
-                .await
-                .expect("scan runs");
+            let report = if then_browser {
+                pixelaudit::scan::sweep_then_browse(&config, &rules).await
+            } else {
+                pixelaudit::scan::scan(&config, &rules).await
+            }
+            .expect("scan runs");
             ScanResult {
                 report,
                 log: server.requests(),

@@ -270,6 +270,20 @@ fn page_view(p: &PageReport) -> PageView {
         .iter()
         .map(|t| t.vendor.clone())
         .collect();
+    // A page of the static sweep: the tracking vendors its HTML names, and their tag ids.
+    vendors.extend(
+        p.detected
+            .referenced
+            .iter()
+            .filter(|r| r.category.is_tracking())
+            .map(|r| format!("{} (HTML)", r.vendor)),
+    );
+    vendors.extend(
+        p.detected
+            .tag_ids
+            .iter()
+            .map(|t| format!("{} {}", t.names, t.id)),
+    );
     vendors.sort();
     vendors.dedup();
     let mut terms: Vec<String> = p
@@ -281,7 +295,10 @@ fn page_view(p: &PageReport) -> PageView {
     terms.dedup();
     terms.truncate(8);
     PageView {
-        mode: p.visit.mode.as_str().into(),
+        mode: match p.visit.engine {
+            crate::observe::Engine::Static => "static".into(),
+            crate::observe::Engine::Browser => p.visit.mode.as_str().into(),
+        },
         url: p.visit.url.clone(),
         status: match (&p.visit.error, p.visit.status) {
             (Some(e), _) => e.clone(),

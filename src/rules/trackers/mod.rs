@@ -3,16 +3,23 @@
 //! file and reports each problem as `file:line: message`; a rule set with errors is not used. Matching
 //! goes through an index by registrable domain, never a scan over all rules.
 
+mod explain;
+mod tag_ids;
 mod validate;
 mod vocabulary;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::filter_lists::{FilterLists, ListMatch};
+use super::owners::{Owner, Owners};
 use super::source::{self, RuleError, RuleErrors, Source};
 use super::{host_matches, registrable_domain, wildcard_matches};
+pub use explain::{explain_lines, explain_row, list};
+pub use tag_ids::{TagIdMatch, TagIdRule};
 pub use vocabulary::{Category, EndpointKind};
 
 /// One vendor's rule file.
@@ -40,6 +47,10 @@ pub struct VendorRules {
     /// Web Storage keys the vendor writes.
     #[serde(default, rename = "storage")]
     pub storage: Vec<StorageRule>,
+    /// Ids the vendor's tag leaves in a page's inline scripts and source addresses (pixel id, container
+    /// id), which the static sweep reads.
+    #[serde(default, rename = "tag_id")]
+    pub tag_ids: Vec<TagIdRule>,
 }
 
 /// A vendor endpoint: which requests it covers and which parameters carry what.
@@ -128,7 +139,58 @@ pub struct RuleSet {
     storage_prefixes: Vec<(String, usize)>,
     /// (vendor, endpoint) pairs with a first-party payload signature.
     signatures: Vec<(usize, usize)>,
+    /// (vendor, tag rule, compiled pattern) for every tag-id pattern.
+    tag_patterns: Vec<(usize, usize, regex::Regex)>,
+    /// Domain owners for requests no vendor rule knows (`owners.toml`, `--entities`).
+    owners: Owners,
+    /// Standard filter lists, the floor under the vendor rules; shared by every tab.
+    lists: Option<Arc<FilterLists>>,
     version: String,
+}
+
+/// How a request was recognised: by a curated vendor rule, or only by a filter list.
+#[derive(Debug, Clone)]
+pub enum Attribution<'r> {
+    /// A vendor rule matched: vendor, category and decoding come from it.
+    Rule(RequestMatch<'r>),
+    /// Only a filter list blocks it.
+    List(ListAttribution<'r>),
+}
+
+/// A request that only a filter list flags, with its owner when `owners.toml` or an entities file
+/// names the domain.
+#[derive(Debug, Clone)]
+pub struct ListAttribution<'r> {
+    /// The list and filter.
+    pub matched: ListMatch,
+    /// The domain's owner, when known.
+    pub owner: Option<&'r Owner>,
+    /// The owner's category, else the list's.
+    pub category: Category,
+    /// The request's registrable domain.
+    pub domain: String,
+}
+
+/// The vendor slug of a request that a filter list flags and no owner file names.
+pub const UNKNOWN_VENDOR: &str = "unknown";
+
+impl ListAttribution<'_> {
+    /// The owner's slug, else `unknown`.
+    pub fn vendor(&self) -> String {
+        self.owner
+            .map(|o| o.slug())
+            .unwrap_or_else(|| UNKNOWN_VENDOR.to_string())
+    }
+    /// The owner, else `unknown (<domain>)`.
+    pub fn company(&self) -> String {
+        self.owner
+            .map(|o| o.owner.clone())
+            .unwrap_or_else(|| format!("unknown ({})", self.domain))
+    }
+    /// `list:<domain>`: list-only requests are grouped by registrable domain.
+    pub fn rule_id(&self) -> String {
+        format!("list:{}", self.domain)
+    }
 }
 
 /// The rule a request matched.
@@ -186,10 +248,77 @@ impl RuleSet {
     /// Loads every `trackers/*.toml` below `dir`, validating all of them. Any problem fails the load with
     /// the full list, so one broken rule cannot silently weaken a scan.
     pub fn load(dir: &Path) -> Result<RuleSet, RuleErrors> {
-        Self::from_sources(source::read_folder(
+        let owners = Owners::load(dir);
+        let mut set = Self::from_sources(source::read_folder(
             &dir.join("trackers"),
             "the tracker rule folder",
-        )?)
+        )?);
+        match (&mut set, owners) {
+            (Ok(set), Ok((owners, owners_source))) => {
+                if let Some(owners_source) = owners_source {
+                    let owners_version = source::version_of(&[owners_source]);
+                    set.version = super::combined_version(&[&set.version, &owners_version]);
+                }
+                set.owners = owners;
+            }
+            (Err(errors), Err(more)) => errors.0.extend(more),
+            (Ok(_), Err(more)) => return Err(RuleErrors(more)),
+            (Err(_), Ok(_)) => {}
+        }
+        set
+    }
+
+    /// Uses these filter lists after the vendor rules (see [`RuleSet::attribute`]); the rules version
+    /// then covers the lists' hashes too.
+    pub fn set_filter_lists(&mut self, lists: FilterLists) {
+        let hashes: Vec<&str> = lists.lists().iter().map(|l| l.sha256.as_str()).collect();
+        self.version = super::combined_version(&[&[self.version.as_str()], &hashes[..]].concat());
+        self.lists = Some(Arc::new(lists));
+    }
+
+    /// Adds the owners named in an entities file (`--entities`); the rules version covers its hash.
+    pub fn add_entities_file(&mut self, path: &Path) -> Result<(), super::owners::EntitiesError> {
+        self.owners.add_entities_file(path)?;
+        if let Some(file) = self.owners.files().last() {
+            self.version = super::combined_version(&[&self.version, &file.sha256]);
+        }
+        Ok(())
+    }
+
+    /// The filter lists in use, if any.
+    pub fn filter_lists(&self) -> Option<&FilterLists> {
+        self.lists.as_deref()
+    }
+
+    /// The domain owners.
+    pub fn owners(&self) -> &Owners {
+        &self.owners
+    }
+
+    /// How a request of Chromium resource type `resource_type`, made by the page at `source_url`, is
+    /// recognised: a vendor rule first (it knows vendor, category and payload), else a filter list.
+    pub fn attribute(
+        &self,
+        url: &url::Url,
+        source_url: &str,
+        resource_type: &str,
+    ) -> Option<Attribution<'_>> {
+        if let Some(hit) = self.match_url(url) {
+            return Some(Attribution::Rule(hit));
+        }
+        let lists = self.lists.as_deref()?;
+        let matched = lists.check(url.as_str(), source_url, resource_type)?;
+        let host = url.host_str()?;
+        let owner = self.owners.owner_of(host);
+        let category = owner
+            .map(|o| o.category)
+            .unwrap_or_else(|| lists.category_of(&matched.list));
+        Some(Attribution::List(ListAttribution {
+            matched,
+            owner,
+            category,
+            domain: registrable_domain(&host.to_ascii_lowercase()),
+        }))
     }
 
     /// Builds a rule set from rule files (used by `load` and by tests).
@@ -239,6 +368,9 @@ impl RuleSet {
             storage_keys: HashMap::new(),
             storage_prefixes: Vec::new(),
             signatures: Vec::new(),
+            tag_patterns: Vec::new(),
+            owners: Owners::default(),
+            lists: None,
             version,
         };
         let mut claimed: HashMap<String, String> = HashMap::new();
@@ -271,6 +403,27 @@ impl RuleSet {
                     ));
                 }
             }
+            for (j, rule) in v.tag_ids.iter().enumerate() {
+                for pattern in &rule.patterns {
+                    match regex::Regex::new(pattern) {
+                        Ok(re) if re.captures_len() >= 2 => set.tag_patterns.push((i, j, re)),
+                        Ok(_) => errors.push(source.error_near(
+                            pattern,
+                            format!(
+                                "tag id `{}`: the pattern has no capture group for the id",
+                                rule.id
+                            ),
+                        )),
+                        Err(e) => errors.push(source.error_near(
+                            pattern,
+                            format!(
+                                "tag id `{}`: the pattern is not a regular expression: {e}",
+                                rule.id
+                            ),
+                        )),
+                    }
+                }
+            }
             for c in &v.cookies {
                 match c.name.strip_suffix('*') {
                     Some(prefix) => set.cookie_prefixes.push((prefix.to_string(), i)),
@@ -298,6 +451,20 @@ impl RuleSet {
     fn check_examples(&self, texts: &[Source], errors: &mut Vec<RuleError>) {
         for (i, v) in self.vendors.iter().enumerate() {
             let source = &texts[i];
+            for rule in &v.tag_ids {
+                for example in &rule.examples {
+                    let found = self
+                        .tag_ids(example)
+                        .iter()
+                        .any(|m| m.vendor.vendor == v.vendor && m.rule.id == rule.id);
+                    if !found {
+                        errors.push(source.error_near(
+                            example,
+                            format!("example does not give an id for tag rule `{}`", rule.id),
+                        ));
+                    }
+                }
+            }
             for e in &v.endpoints {
                 for example in &e.examples {
                     let got = url::Url::parse(example)
@@ -397,81 +564,6 @@ impl RuleSet {
             })
             .map(|&i| &self.vendors[i])
     }
-
-    /// Explains in words which rule matches a URL and why (for `rules explain`).
-    pub fn explain(&self, raw: &str) -> String {
-        let Ok(url) = url::Url::parse(raw) else {
-            return format!("`{raw}` is not a URL");
-        };
-        let Some(host) = url.host_str() else {
-            return format!("`{raw}` has no host");
-        };
-        let domain = registrable_domain(host);
-        let Some(m) = self.match_url(&url) else {
-            return format!(
-                "no rule matches: no vendor claims a host pattern covering `{host}` (registrable domain `{domain}`)"
-            );
-        };
-        let pattern = self
-            .by_domain
-            .get(&domain)
-            .and_then(|l| {
-                l.iter()
-                    .find(|(p, _)| host_matches(p, &host.to_ascii_lowercase()))
-            })
-            .map(|(p, _)| p.clone())
-            .unwrap_or_default();
-        let mut out = format!(
-            "vendor: {} ({})\n  host `{host}` is covered by the vendor's host pattern `{pattern}` (registrable domain `{domain}`)\n",
-            m.vendor.vendor, m.vendor.company
-        );
-        match m.endpoint {
-            Some(e) => {
-                out.push_str(&format!(
-                    "rule: {} (kind {}, category {})\n  host matches one of {:?}; path `{}` matches {}\n",
-                    e.id,
-                    e.kind,
-                    m.category(),
-                    e.hosts,
-                    url.path(),
-                    if e.paths.is_empty() { "any path".to_string() } else { format!("{:?}", e.paths) }
-                ));
-            }
-            None => out.push_str(&format!(
-                "rule: {} (no endpoint of the vendor matches; counted as a request to the vendor, category {})\n",
-                m.rule_id(),
-                m.category()
-            )),
-        }
-        out
-    }
-}
-
-/// A summary line per vendor, for `rules list`.
-pub fn list(set: &RuleSet) -> BTreeMap<String, String> {
-    set.vendors
-        .iter()
-        .map(|v| {
-            (
-                v.vendor.clone(),
-                format!(
-                    "{} [{}] hosts: {}; rules: {}",
-                    v.company,
-                    v.categories
-                        .iter()
-                        .map(|c| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    v.hosts.join(" "),
-                    v.endpoints
-                        .iter()
-                        .map(|e| e.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                ),
-            )
-        })
-        .collect()
 }
 
 #[cfg(test)]
