@@ -74,9 +74,12 @@ pub enum FilterListError {
     },
 }
 
-/// The lists, compiled into one engine.
+/// The lists, compiled twice: an optimised engine that decides fast whether a list blocks a request, and
+/// a literal one (not optimised, with each filter's text and line) that names the filter for the
+/// requests that are blocked. Optimising fuses filters, and evidence must name the exact one.
 pub struct FilterLists {
-    engine: adblock::Engine,
+    fast: adblock::Engine,
+    exact: adblock::Engine,
     lists: Vec<FilterListInfo>,
 }
 
@@ -120,17 +123,20 @@ impl FilterLists {
 
     /// Compiles lists given as (path, contents); used by `load` and by tests.
     pub fn from_texts(texts: Vec<(String, Vec<u8>)>) -> FilterLists {
-        // Debug mode keeps each filter's text and line, the evidence a finding shows.
-        let mut set = adblock::lists::FilterSet::new(true);
+        let mut fast = adblock::lists::FilterSet::new(false);
+        let mut exact = adblock::lists::FilterSet::new(true);
         let mut lists = Vec::new();
         for (path, bytes) in texts {
             let text = String::from_utf8_lossy(&bytes).into_owned();
             lists.push(describe(&path, &bytes, &text));
-            set.add_filter_list(text, adblock::lists::ParseOptions::default());
+            fast.add_filter_list(text.clone(), adblock::lists::ParseOptions::default());
+            exact.add_filter_list(text, adblock::lists::ParseOptions::default());
         }
-        // Not optimised: optimising fuses filters, and the report must name the exact filter that matched.
-        let engine = adblock::Engine::new_with_filter_set_no_optimize(set);
-        FilterLists { engine, lists }
+        FilterLists {
+            fast: adblock::Engine::new_with_filter_set(fast),
+            exact: adblock::Engine::new_with_filter_set_no_optimize(exact),
+            lists,
+        }
     }
 
     /// The loaded lists.
@@ -145,11 +151,12 @@ impl FilterLists {
         let request =
             adblock::request::Request::new(url, source_url, request_type(resource_type), "GET")
                 .ok()?;
-        let result = self.engine.check_network_request(&request);
-        if !result.should_block() {
+        if !self.fast.check_network_request(&request).should_block() {
             return None;
         }
-        let filter = result.filter?;
+        let result = self.exact.check_network_request(&request);
+        let blocks = result.should_block();
+        let filter = result.filter.filter(|_| blocks).unwrap_or_default();
         let list = filter
             .source_location
             .as_ref()
@@ -158,7 +165,9 @@ impl FilterLists {
             .unwrap_or_else(|| "filter lists".to_string());
         Some(ListMatch {
             list,
-            filter: filter.raw_line.unwrap_or_default(),
+            filter: filter
+                .raw_line
+                .unwrap_or_else(|| "(the engine did not name the filter)".into()),
             line: filter.source_location.map(|l| l.line_number + 1),
         })
     }
