@@ -169,3 +169,114 @@ fn the_scan_records_each_list_with_its_hash_and_header() {
 fn every_request_the_server_received_for_a_known_host_was_captured() {
     assert!(assert_server_log_captured(scanned()) > 0);
 }
+
+/// Runs the pixelaudit binary with the shipped rules and `input` on standard input.
+fn pixelaudit(args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pixelaudit"))
+        .arg("--rules")
+        .arg(repo().join("rules"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn rules_explain_file_prints_one_tsv_line_per_url_in_order() {
+    let list = repo().join("fixtures/lists/test-privacy.txt");
+    let input = "https://px.longtail-metrics.eu/c.gif?u=1\thttps://www.langestaart-zorg.nl/\tImage\n\
+                 https://www.facebook.com/tr/?id=1&ev=PageView\n\
+                 https://px.longtail-metrics.eu/consent-check.js\thttps://www.langestaart-zorg.nl/\tScript\n\
+                 not a url\n";
+    let out = pixelaudit(
+        &[
+            "rules",
+            "explain",
+            "--no-default-lists",
+            "--filter-list",
+            list.to_str().unwrap(),
+            "--file",
+            "-",
+        ],
+        input,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Vec<Vec<String>> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect();
+    let columns = |i: usize| rows[i][1..7].to_vec();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(
+        columns(0),
+        [
+            "list",
+            "unknown",
+            "list:longtail-metrics.eu",
+            "analytics",
+            "Test Privacy",
+            "||longtail-metrics.eu^$third-party"
+        ]
+    );
+    assert_eq!(
+        columns(1),
+        ["rules", "meta", "meta-pixel", "advertising", "", ""]
+    );
+    assert_eq!(
+        columns(2),
+        ["none", "", "", "", "", ""],
+        "the @@ exception holds"
+    );
+    assert_eq!(rows[3][..2], ["not a url", "none"]);
+}
+
+#[test]
+fn a_filter_list_that_cannot_be_used_stops_the_scan_before_it_starts_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.txt");
+    let out = pixelaudit(
+        &[
+            "rules",
+            "explain",
+            "--filter-list",
+            missing.to_str().unwrap(),
+            "https://x.example/",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("missing.txt") && stderr.contains("--filter-list"),
+        "{stderr}"
+    );
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "! only comments\n").unwrap();
+    let out = pixelaudit(
+        &[
+            "rules",
+            "explain",
+            "--filter-list",
+            notes.to_str().unwrap(),
+            "https://x.example/",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no filters found"));
+}

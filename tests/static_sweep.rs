@@ -220,3 +220,60 @@ fn the_hand_off_visits_exactly_the_flagged_sites_in_the_browser() {
     assert!(html.contains("Langestaart Zorg") && html.contains("names no tracker"));
     assert_report_matches_schema(result);
 }
+
+#[test]
+fn broken_and_hostile_hosts_are_recorded_with_their_reason_and_the_sweep_goes_on() {
+    let hostile = [
+        ("Onbereikbaar", "https://nowhere.invalid/", "host not found"),
+        (
+            "Traag ziekenhuis",
+            "https://www.traag-ziekenhuis.nl/",
+            "timeout",
+        ),
+        ("Reuzenpagina", "https://www.reuzen-pagina.nl/", "too large"),
+        (
+            "Redirect-lus",
+            "https://www.redirect-lus.nl/",
+            "redirect loop",
+        ),
+        (
+            "Lange keten",
+            "https://www.lange-keten.nl/",
+            "redirect loop",
+        ),
+        (
+            "Verbroken lijn",
+            "https://www.verbroken-lijn.nl/",
+            "connection reset",
+        ),
+    ];
+    let mut sites: Vec<_> = hostile.iter().map(|(n, u, _)| site(n, u)).collect();
+    sites.push(site("Rommel-HTML", "https://www.rommel-html.nl/"));
+    sites.push(site("Zilverpolis", ZILVERPOLIS));
+    let result = scan_fixture_sites_with(sites, |config| {
+        config.engine = Engine::Static;
+        config.max_pages = 2;
+    });
+    let report = &result.report;
+    for (name, url, reason) in hostile {
+        let site = report
+            .sites
+            .iter()
+            .find(|s| s.url == url)
+            .unwrap_or_else(|| panic!("{name} is in the report"));
+        let error = site.pages[0].visit.error.as_deref().unwrap_or("");
+        assert!(error.starts_with(reason), "{name}: {error}");
+    }
+    let garbage = report
+        .sites
+        .iter()
+        .find(|s| s.name == "Rommel-HTML")
+        .unwrap();
+    assert!(
+        garbage.pages[0].visit.error.is_none(),
+        "broken HTML is still read: {:?}",
+        garbage.pages[0].visit.error
+    );
+    let ordinary = report.sites.iter().find(|s| s.url == ZILVERPOLIS).unwrap();
+    assert!(ordinary.pages.len() == 2 && ordinary.pages.iter().all(|p| p.visit.error.is_none()));
+}

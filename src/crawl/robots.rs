@@ -229,7 +229,7 @@ impl Fetcher {
             .header("accept", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5")
             .send()
             .await
-            .map_err(|e| describe(&e))?;
+            .map_err(|e| in_words(&e))?;
         let header = |name: &str| {
             response
                 .headers()
@@ -250,7 +250,7 @@ impl Fetcher {
             body: Vec::new(),
             truncated: false,
         };
-        while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
+        while let Some(chunk) = response.chunk().await.map_err(|e| in_words(&e))? {
             page.body.extend_from_slice(&chunk);
             if page.body.len() > limit {
                 page.body.truncate(limit);
@@ -279,6 +279,32 @@ impl Fetcher {
         }
         Ok((status, body))
     }
+}
+
+/// A failed page fetch in the words the browser's failures use, with the details after them.
+fn in_words(e: &reqwest::Error) -> String {
+    let details = describe(e);
+    let lower = details.to_ascii_lowercase();
+    let what = if e.is_timeout() {
+        "timeout: no complete answer within 15 s"
+    } else if e.is_redirect() {
+        "redirect loop or too long a chain (more than 5 redirects)"
+    } else if lower.contains("dns error") || lower.contains("never resolves") {
+        "host not found"
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        "TLS handshake failed"
+    } else if lower.contains("reset")
+        || lower.contains("connection closed")
+        || lower.contains("broken pipe")
+    {
+        "connection reset"
+    } else if e.is_connect() {
+        "connection refused"
+    } else {
+        "the fetch failed"
+    };
+    format!("{what} ({details})")
 }
 
 fn describe(e: &reqwest::Error) -> String {

@@ -32,7 +32,7 @@ pub async fn visit(fetcher: &Fetcher, url: &str) -> Observation {
         Err(e) => Observation {
             visit: Visit {
                 url: url.to_string(),
-                error: Some(format!("the page could not be fetched: {e}")),
+                error: Some(e),
                 ..Visit::default()
             },
             ..Observation::default()
@@ -93,6 +93,12 @@ pub fn read_document(url: &str, page: &FetchedPage) -> Observation {
     let document = Html::parse_document(&text);
     let base = base_url(&document, &page.final_url);
     visit.title = first_text(&document, "title");
+    if page.truncated {
+        visit.error = Some(format!(
+            "too large: the document passed the {} MiB limit, reading stopped (what arrived until then is read)",
+            MAX_DOCUMENT_BYTES / (1024 * 1024)
+        ));
+    }
     Observation {
         visit,
         text: Some(visible_text(&document)),
