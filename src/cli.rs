@@ -223,6 +223,12 @@ pub enum RulesCommand {
         /// A file of control texts; standard input when left out.
         file: Option<PathBuf>,
     },
+    /// Read a page's HTML or a script (FILE, or standard input) and print the vendor tag ids in it, as
+    /// the static sweep finds them: vendor, tag rule, id, a tab between.
+    TagIds {
+        /// A file of HTML or script text; standard input when left out.
+        file: Option<PathBuf>,
+    },
     /// Show which rule or filter list matches a URL, and why; with --file, one TSV line per URL.
     Explain {
         /// The request URL to explain.

@@ -338,6 +338,18 @@ fn rules_command(cmd: RulesCommand, dir: &Path, lists: &ListArgs) -> anyhow::Res
                 println!("{}\t{line}", all.consent.reader.role(line).as_str());
             }
         }
+        RulesCommand::TagIds { file } => {
+            let text = match &file {
+                Some(path) => std::fs::read(path)
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .with_context(|| format!("cannot read {}", path.display()))?,
+                None => std::io::read_to_string(std::io::stdin())
+                    .context("cannot read the text from standard input")?,
+            };
+            for found in all.trackers.tag_ids(&text) {
+                println!("{}\t{}\t{}", found.vendor.vendor, found.rule.id, found.id);
+            }
+        }
         RulesCommand::Explain { url, file } => {
             if let Some(warning) = all.add_lists(&lists.choice())? {
                 eprintln!("warning: {warning}");

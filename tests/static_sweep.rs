@@ -277,3 +277,35 @@ fn broken_and_hostile_hosts_are_recorded_with_their_reason_and_the_sweep_goes_on
     let ordinary = report.sites.iter().find(|s| s.url == ZILVERPOLIS).unwrap();
     assert!(ordinary.pages.len() == 2 && ordinary.pages.iter().all(|p| p.visit.error.is_none()));
 }
+
+#[test]
+fn rules_tag_ids_prints_the_ids_in_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    std::fs::write(
+        &page,
+        "<script>fbq('init', '112233445566778');</script><script>gtag('config', 'G-AB12CD34EF');</script>",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pixelaudit"))
+        .arg("--rules")
+        .arg(repo().join("rules"))
+        .args(["rules", "tag-ids"])
+        .arg(&page)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.lines().collect::<Vec<_>>(),
+        [
+            "google\tgoogle-analytics-4-measurement-id\tG-AB12CD34EF",
+            "meta\tmeta-pixel-id\t112233445566778"
+        ],
+        "in the order of the vendor files"
+    );
+}

@@ -184,3 +184,35 @@ fn a_duplicate_rule_id_is_reported_at_its_second_occurrence() {
     // Line 10 is the second `id = "acme-pixel"`; a text search would have said 6.
     assert_eq!(twice[0].line, 10, "{errors:?}");
 }
+
+/// Shapes seen in real tag snippets: extra arguments after the id, no spaces, and templates that leave
+/// the id to a variable, which must give no id at all rather than a wrong one.
+#[test]
+fn tag_ids_come_from_literal_ids_only() {
+    let set = shipped();
+    let ids = |text: &str| -> Vec<String> {
+        set.tag_ids(text)
+            .into_iter()
+            .map(|m| format!("{}={}", m.rule.id, m.id))
+            .collect()
+    };
+    assert_eq!(
+        ids("fbq('init', '4455667788990011', {}, {autoConfig: false});"),
+        ["meta-pixel-id=4455667788990011"]
+    );
+    assert_eq!(
+        ids("h._hjSettings={hjid:1234567,hjsv:6};"),
+        ["hotjar-site-id=1234567"]
+    );
+    for template in [
+        "fbq('init', '${pixelId}');",
+        "fbq('init', tracking.pixelID);",
+        "_linkedin_partner_id = \"{{ partner_id }}\";",
+        "ttq.load('${TIKTOK_ID}');",
+        "ttq.load('\" . $code . \"');",
+        "h._hjSettings={hjid:${hotjarId},hjsv:6};",
+        "})(window, document, \"clarity\", \"script\", \"${clarityId}\");",
+    ] {
+        assert!(ids(template).is_empty(), "{template}: {:?}", ids(template));
+    }
+}
