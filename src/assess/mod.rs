@@ -66,7 +66,8 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
                     .vendors()
                     .iter()
                     .find(|v| &v.vendor == vendor)
-                    .is_some_and(|v| v.categories.iter().any(|cat| cat.profiles_visitors()));
+                    .is_some_and(|v| v.categories.iter().any(|cat| cat.profiles_visitors()))
+                    || c.owner_category.is_some_and(|cat| cat.profiles_visitors());
                 if tracking {
                     found.add(
                         "F07",

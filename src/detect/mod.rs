@@ -184,10 +184,15 @@ pub struct CookieFinding {
     pub same_site: Option<String>,
     /// Expiry (RFC 3339, UTC); `None` for a session cookie.
     pub expires: Option<String>,
-    /// The vendor, when the rules know the cookie or its domain.
+    /// The vendor, when the rules know the cookie or its domain; else the domain's owner (slug) when
+    /// `owners.toml` or an entities file names it.
     pub vendor: Option<String>,
     /// What the rules say it is for.
     pub purpose: Option<String>,
+    /// For a cookie of a domain only the owner files know: the owner's category for the domain (vendor
+    /// rules give theirs through the vendor).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner_category: Option<Category>,
     /// Set before or after the consent choice.
     pub phase: Phase,
 }
@@ -536,7 +541,13 @@ fn attribute_cookie(c: &ObservedCookie, rules: &RuleSet, site_domain: &str) -> C
             })
             .map(|r| r.purpose.clone())
     });
+    // No vendor rule knows it: the domain's owner, if an owner file names it, says whose it is.
+    let owner = vendor
+        .is_none()
+        .then(|| rules.owners().owner_of(domain))
+        .flatten();
     CookieFinding {
+        owner_category: owner.map(|o| o.category),
         name: c.name.clone(),
         domain: c.domain.clone(),
         third_party: registrable_domain(domain) != site_domain,
@@ -551,8 +562,12 @@ fn attribute_cookie(c: &ObservedCookie, rules: &RuleSet, site_domain: &str) -> C
                         .ok()
                 })
         }),
-        vendor: vendor.map(|v| v.vendor.clone()),
-        purpose,
+        vendor: vendor
+            .map(|v| v.vendor.clone())
+            .or_else(|| owner.map(|o| o.slug())),
+        purpose: purpose.or_else(|| {
+            owner.map(|o| format!("{} domain of {} (from {})", o.category, o.owner, o.source))
+        }),
         phase: Phase::BeforeChoice,
     }
 }

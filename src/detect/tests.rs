@@ -292,3 +292,38 @@ fn every_inline_snippet_id_is_extracted_from_a_static_page() {
         "what the HTML names is never a request that was sent"
     );
 }
+
+#[test]
+fn a_cookie_of_a_domain_only_the_owner_file_knows_is_named_by_its_owner() {
+    use crate::observe::ObservedCookie;
+    let mut seen = visit(Vec::new(), None);
+    seen.cookies = vec![
+        ObservedCookie {
+            name: "mp_abc_mixpanel".into(),
+            domain: ".mxpnl.com".into(),
+            ..ObservedCookie::default()
+        },
+        ObservedCookie {
+            name: "sid".into(),
+            domain: ".nobody-knows.example".into(),
+            ..ObservedCookie::default()
+        },
+    ];
+    let found = detect(&seen, &shipped(), "zorgverzekeraar.nl");
+    let mixpanel = &found.cookies[0];
+    assert_eq!(mixpanel.vendor.as_deref(), Some("mixpanel-inc"));
+    assert_eq!(mixpanel.owner_category, Some(Category::Analytics));
+    assert!(
+        mixpanel
+            .purpose
+            .as_deref()
+            .unwrap()
+            .contains("Mixpanel, Inc.")
+    );
+    assert!(mixpanel.third_party);
+    let unknown = &found.cookies[1];
+    assert_eq!(
+        (unknown.vendor.as_ref(), unknown.owner_category),
+        (None, None)
+    );
+}

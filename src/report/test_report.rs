@@ -117,6 +117,7 @@ pub fn sample() -> Report {
         expires: third_party.then(|| "2026-01-01T00:00:00Z".into()),
         vendor: third_party.then(|| "meta".into()),
         purpose: third_party.then(|| "advertising".into()),
+        owner_category: None,
         phase: Phase::BeforeChoice,
     };
     let mut visit = PageReport::new(
