@@ -5,6 +5,9 @@
 use crate::results::{HandoffSite, SiteReport};
 use crate::rules::Category;
 
+/// The most reasons listed for one site.
+const MAX_REASONS: usize = 5;
+
 /// Whether the browser should visit this swept site, with the facts that decided it.
 pub fn escalation(site: &SiteReport) -> HandoffSite {
     let mut reasons: Vec<String> = Vec::new();
@@ -31,6 +34,12 @@ pub fn escalation(site: &SiteReport) -> HandoffSite {
                 add(format!("{vendor} named on {}", page.visit.url));
             }
         }
+    }
+    // A large site names the same vendors on many pages: the first few make the case.
+    if reasons.len() > MAX_REASONS {
+        let more = reasons.len() - MAX_REASONS;
+        reasons.truncate(MAX_REASONS);
+        reasons.push(format!("and {more} more"));
     }
     let escalated = !reasons.is_empty();
     if !escalated {
@@ -145,5 +154,21 @@ mod tests {
         let verdict = escalation(&quiet);
         assert!(!verdict.escalated, "{verdict:?}");
         assert!(verdict.reasons[0].contains("names no tracker"));
+    }
+
+    #[test]
+    fn a_large_site_lists_the_first_reasons_and_how_many_more() {
+        let pages = (0..8)
+            .map(|i| {
+                page(
+                    &format!("https://www.zorg.example/zorg/{i}"),
+                    true,
+                    &[("meta", Category::Advertising)],
+                )
+            })
+            .collect();
+        let verdict = escalation(&site(pages));
+        assert_eq!(verdict.reasons.len(), MAX_REASONS + 1);
+        assert_eq!(verdict.reasons.last().unwrap(), "and 3 more");
     }
 }

@@ -194,9 +194,16 @@ fn requests_findings(
     let proof = vec![format!("{} {}", request.method, request.url)];
     // A tracker no vendor rule knows is named by the list and filter that flag it: that is its evidence.
     let listed = tracker.list.as_ref().map(|m| {
+        let who = if tracker.vendor == crate::rules::UNKNOWN_VENDOR {
+            format!(
+                "vendor unknown, domain {}",
+                tracker.rule.trim_start_matches("list:")
+            )
+        } else {
+            format!("owner {} from the owner files", tracker.company)
+        };
         format!(
-            "vendor unknown to the rules ({}): flagged by the filter list {}, filter `{}`{}",
-            tracker.company,
+            "not in the vendor rules ({who}): flagged by the filter list {}, filter `{}`{}",
             m.list,
             m.filter,
             m.line.map(|l| format!(" (line {l})")).unwrap_or_default()
