@@ -10,7 +10,7 @@ pub mod handoff;
 mod leak;
 mod summary;
 
-use crate::detect::{Phase, Tracker, TrackerRequest};
+use crate::detect::{Phase, Tracker, TrackerRequest, same_page};
 use crate::observe::ConsentMode;
 use crate::results::{Finding, Occurrence, PageReport, SiteReport, SiteSummary};
 use crate::rules::{EndpointKind, Rules};
@@ -435,20 +435,6 @@ fn occurrence(
         health_terms,
         details,
     }
-}
-
-/// Two URLs name the same page (scheme, host, path; fragment, query order and a trailing slash aside).
-fn same_page(a: &str, b: &str) -> bool {
-    let key = |u: &str| {
-        url::Url::parse(u).ok().map(|u| {
-            format!(
-                "{}{}",
-                u.host_str().unwrap_or_default(),
-                u.path().trim_end_matches('/')
-            )
-        })
-    };
-    key(a).is_some() && key(a) == key(b)
 }
 
 #[cfg(test)]

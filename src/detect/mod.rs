@@ -9,8 +9,8 @@ pub mod payload;
 mod received;
 mod static_page;
 
-pub use received::received_from;
 use received::received_without_rules;
+pub use received::{received_from, same_page};
 pub use static_page::{ReferencedTracker, TagId};
 
 use std::collections::BTreeMap;

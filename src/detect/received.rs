@@ -27,7 +27,7 @@ pub(super) fn received_without_rules(
     let page = visit.final_url.as_deref().unwrap_or(&visit.url);
     let mut received = Received::default();
     for (key, value) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
-        if received.page_url.is_none() && names_page(value, page) {
+        if received.page_url.is_none() && same_page(value, page) {
             received.page_url = Some(value.clone());
         }
         if received.title.is_none() && visit.title.as_deref() == Some(value.trim()) {
@@ -46,8 +46,9 @@ pub(super) fn received_without_rules(
     received
 }
 
-/// True when `value` is the address of `page` (scheme, host and path; query and fragment aside).
-fn names_page(value: &str, page: &str) -> bool {
+/// True when two URLs name the same page: host and path, a trailing slash, query and fragment aside
+/// (what a tracker received against the page visited).
+pub fn same_page(value: &str, page: &str) -> bool {
     let key = |u: &str| {
         url::Url::parse(u.trim()).ok().and_then(|u| {
             Some(format!(
