@@ -66,6 +66,85 @@ pub enum Command {
     /// Run the fixture web by hand.
     #[command(subcommand)]
     Fixtures(FixturesCommand),
+    /// A scan spread over many machines: put its jobs into a PostgreSQL queue, or see how far it is.
+    #[command(subcommand)]
+    Queue(QueueCommand),
+    /// Take site × mode jobs from a PostgreSQL queue and crawl them until none is left.
+    Worker(WorkerArgs),
+}
+
+/// The scan database, from `--db` or `PIXELAUDIT_DB` (which keeps the password off the command line).
+#[derive(Args)]
+pub struct DbArgs {
+    /// The PostgreSQL database, `postgres://user:password@host:5432/pixelaudit`; in PIXELAUDIT_DB it
+    /// stays off the command line (the scan's record never keeps the password either way).
+    #[arg(
+        long,
+        env = "PIXELAUDIT_DB",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub db: String,
+    /// The scan's name in the database.
+    #[arg(long, value_name = "NAME")]
+    pub scan: String,
+}
+
+#[derive(Subcommand)]
+pub enum QueueCommand {
+    /// Create a scan in the database and enqueue one job per site × consent mode, with these settings.
+    Push(Box<QueuePushArgs>),
+    /// Queued, leased (by which worker, since when), done and failed jobs, and visits per minute.
+    Status {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct QueuePushArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// A CSV site list with `name,url[,sector]` rows.
+    #[arg(long)]
+    pub sites: PathBuf,
+    #[command(flatten)]
+    pub common: CommonScanArgs,
+}
+
+#[derive(Args)]
+pub struct WorkerArgs {
+    /// The PostgreSQL database holding the queue.
+    #[arg(
+        long,
+        env = "PIXELAUDIT_DB",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub db: String,
+    /// Only take jobs of this scan [default: any scan's].
+    #[arg(long, value_name = "NAME")]
+    pub scan: Option<String>,
+    /// Jobs crawled at once, each in its own tab of one Chromium.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=32))]
+    pub concurrency: u32,
+    /// Seconds a lease lasts unrenewed: after a worker dies, its jobs are taken over this much later.
+    #[arg(long, value_name = "S", default_value_t = 60, value_parser = clap::value_parser!(u64).range(3..=3600))]
+    pub lease_secs: u64,
+    /// This worker's name in the queue [default: host name and process id].
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Keep waiting for new jobs when the queue is empty.
+    #[arg(long)]
+    pub wait: bool,
+    /// Where screenshots wait until they are stored in the database [default: a temporary folder].
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub browser: BrowserArgs,
 }
 
 #[derive(Args)]
@@ -78,6 +157,18 @@ pub struct ScanArgs {
     /// Continue the interrupted scan in this folder, with its own settings; finished visits are kept.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["urls", "sites"])]
     pub resume: Option<PathBuf>,
+    /// Keep the scan in this PostgreSQL database instead of OUT/scan.sqlite (other machines can join it
+    /// with `pixelaudit worker --scan NAME`).
+    #[arg(
+        long,
+        value_name = "URL",
+        requires = "scan_name",
+        conflicts_with = "resume"
+    )]
+    pub db: Option<String>,
+    /// The scan's name in the --db database.
+    #[arg(long = "scan", value_name = "NAME", requires = "db")]
+    pub scan_name: Option<String>,
     #[command(flatten)]
     pub common: CommonScanArgs,
 }
@@ -97,7 +188,17 @@ pub struct DemoArgs {
 #[derive(Args)]
 pub struct ReportArgs {
     /// The scan folder (holding scan.sqlite).
-    pub dir: PathBuf,
+    #[arg(required_unless_present = "db")]
+    pub dir: Option<PathBuf>,
+    /// Render a scan kept in this PostgreSQL database (with --scan and --out).
+    #[arg(long, value_name = "URL", requires_all = ["scan", "out"], conflicts_with = "dir")]
+    pub db: Option<String>,
+    /// The scan's name in the --db database.
+    #[arg(long, value_name = "NAME", requires = "db")]
+    pub scan: Option<String>,
+    /// Where the report of a --db scan is written.
+    #[arg(long, short, value_name = "DIR", requires = "db")]
+    pub out: Option<PathBuf>,
     /// Re-run detection, classification and assessment with the current rules.
     #[arg(long)]
     pub reassess: bool,

@@ -30,10 +30,15 @@ const EXIT_STOPPED: u8 = 3;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A worker runs unattended: its log says when it reconnects, takes a job over or loses one.
+    let default_log = match cli.command {
+        Command::Worker(_) => "warn,pixelaudit=info,chromiumoxide=off",
+        _ => "error,chromiumoxide=off",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("PIXELAUDIT_LOG")
-                .unwrap_or_else(|_| "error,chromiumoxide=off".into()),
+                .unwrap_or_else(|_| default_log.into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -87,23 +92,105 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("reports/scan"));
             let config = scan_config(&args.common, sites, out, None, 30, 500)?;
-            let code = finish(
-                run_scan(&config, &rules, &args.common).await?,
-                &config.out_dir,
-            )?;
+            let report = match (&args.db, &args.scan_name) {
+                (Some(db), Some(name)) => scan::scan_in_database(db, name, &config, &rules).await?,
+                _ => run_scan(&config, &rules, &args.common).await?,
+            };
+            let code = finish(report, &config.out_dir)?;
             Ok(with_skipped_rows(code, skipped, args.sites.as_deref()))
         }
         Command::Report(args) => {
             let rules = load_rules(&rules_dir, &cli.lists)?;
             let formats = distinct(&args.output.format);
-            let report = scan::rerender(
-                &args.dir,
-                &rules,
-                args.reassess,
-                &formats,
-                &args.output.lang,
-            )?;
-            finish(report, &args.dir)
+            if let (Some(db), Some(name), Some(out)) = (&args.db, &args.scan, &args.out) {
+                let report = scan::render_from_database(
+                    db,
+                    name,
+                    out,
+                    &rules,
+                    args.reassess,
+                    &formats,
+                    &args.output.lang,
+                )?;
+                return finish(report, out);
+            }
+            let Some(dir) = &args.dir else {
+                anyhow::bail!("report: give the scan folder, or --db URL --scan NAME --out DIR");
+            };
+            let report = scan::rerender(dir, &rules, args.reassess, &formats, &args.output.lang)?;
+            finish(report, dir)
+        }
+        Command::Queue(QueueCommand::Push(args)) => {
+            let (sites, skipped) = read_sites(&args.sites)?;
+            if sites.is_empty() {
+                anyhow::bail!("{}: no site to queue", args.sites.display());
+            }
+            let out = args
+                .common
+                .out
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("reports").join(&args.db.scan));
+            let config = scan_config(&args.common, sites, out, None, 30, 500)?;
+            let jobs = scan::push(&args.db.db, &args.db.scan, &config)?;
+            println!(
+                "queued {jobs} jobs ({} sites × {} modes) as scan {:?} in {}; start workers with: pixelaudit worker --db URL",
+                config.sites.len(),
+                config.modes.len(),
+                args.db.scan,
+                pixelaudit::store::postgres::redact(&args.db.db)
+            );
+            Ok(with_skipped_rows(
+                ExitCode::SUCCESS,
+                skipped,
+                Some(&args.sites),
+            ))
+        }
+        Command::Queue(QueueCommand::Status { db, json }) => {
+            let store = pixelaudit::store::Store::open_in_database(&db.db, &db.scan)?;
+            let status = store
+                .database()
+                .map(|pg| pg.queue_status())
+                .transpose()?
+                .unwrap_or_default();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&status)?);
+            } else {
+                let target = store.database().map(|pg| pg.target().to_string());
+                print!(
+                    "{}",
+                    describe_queue(&db.scan, &target.unwrap_or_default(), &status)
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Worker(args) => {
+            let rules = load_rules(&rules_dir, &cli.lists)?;
+            let scratch = tempfile::Builder::new()
+                .prefix("pixelaudit-worker-")
+                .tempdir()?;
+            let options = scan::worker::WorkerOptions {
+                db: args.db.clone(),
+                scan: args.scan.clone(),
+                name: args
+                    .name
+                    .clone()
+                    .unwrap_or_else(scan::worker::default_worker_name),
+                concurrency: args.concurrency as usize,
+                lease_for: Duration::from_secs(args.lease_secs),
+                work_dir: args
+                    .work_dir
+                    .clone()
+                    .unwrap_or_else(|| scratch.path().to_path_buf()),
+                chrome: args.browser.chrome.clone(),
+                map_hosts: args.browser.map_hosts.map(|a| a.to_string()),
+                wait: args.wait,
+            };
+            let done = scan::worker::work(&options, &rules).await?;
+            println!(
+                "worker {}: {} jobs done, {} taken over from stopped workers, {} lost to others",
+                options.name, done.jobs_done, done.taken_over, done.lost
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Demo(args) => {
             let rules = load_rules(&rules_dir, &cli.lists)?;
@@ -290,6 +377,14 @@ fn distinct(formats: &[Format]) -> Vec<Format> {
 
 fn command_line() -> String {
     std::env::args()
+        // A database URL's password never goes into the scan's record.
+        .map(|a| {
+            if a.starts_with("postgres://") || a.starts_with("postgresql://") {
+                pixelaudit::store::postgres::redact(&a)
+            } else {
+                a
+            }
+        })
         .map(|a| {
             if a.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@".contains(c))
@@ -412,6 +507,42 @@ async fn classify_command(
         print!("{}", decision.describe());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `queue status` as text.
+fn describe_queue(
+    scan: &str,
+    location: &str,
+    status: &pixelaudit::store::postgres::QueueStatus,
+) -> String {
+    use std::fmt::Write;
+    let mut out = format!(
+        "scan {scan:?} in {location}\n  {} queued, {} leased, {} with an expired lease (to be taken over), {} done, {} failed\n  {} visits stored, {:.1} visits a minute over the last 10 minutes\n",
+        status.queued,
+        status.leased.len(),
+        status.expired,
+        status.done,
+        status.failed.len(),
+        status.visits,
+        status.visits_per_minute
+    );
+    if !status.leased.is_empty() {
+        out.push_str("leased:\n");
+        for l in &status.leased {
+            let _ = writeln!(
+                out,
+                "  {} ({}) by {} since {} (attempt {})",
+                l.site, l.mode, l.worker, l.since, l.attempts
+            );
+        }
+    }
+    if !status.failed.is_empty() {
+        out.push_str("failed:\n");
+        for f in &status.failed {
+            let _ = writeln!(out, "  {} ({}): {}", f.site, f.mode, f.error);
+        }
+    }
+    out
 }
 
 /// Prints the summary and where the report is, and picks the exit code.

@@ -31,6 +31,13 @@ impl ConsentMode {
             ConsentMode::Accept => "accept",
         }
     }
+
+    /// The mode named `none`, `reject` or `accept`.
+    pub fn parse(name: &str) -> Option<ConsentMode> {
+        [ConsentMode::None, ConsentMode::Reject, ConsentMode::Accept]
+            .into_iter()
+            .find(|m| m.as_str() == name)
+    }
 }
 
 /// Which engine made a visit: Chromium, which proves what was sent, or the static sweep, which proves

@@ -11,7 +11,7 @@ mod sites;
 use serde::{Deserialize, Serialize};
 
 pub use frontier::{Candidate, Frontier, Skipped, TrapBounds, dedup_key, normalise};
-pub use politeness::HostDelay;
+pub use politeness::{HostDelay, SlotBook};
 pub use robots::{FetchedPage, Fetcher, ROBOTS_AGENT, Robots, SiteFiles, parse_sitemap};
 pub use sites::{Site, SiteListError, read_site_list, site_from_url};
 

@@ -1,5 +1,6 @@
 //! Politeness: a minimum time between two page visits to the same host, shared by all concurrent
-//! visitors (the three consent modes of a site crawl it at the same time).
+//! visitors (the three consent modes of a site crawl it at the same time) and, with a [`SlotBook`] over
+//! a shared database, by every worker of a scan spread over many machines.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -10,6 +11,15 @@ use tokio::time::Instant;
 pub struct HostDelay {
     default: Duration,
     state: std::sync::Mutex<HostState>,
+    shared: Option<Box<dyn SlotBook>>,
+}
+
+/// Visit slots booked in a place every worker sees (the scan database), so that workers on many
+/// machines together keep the delay.
+pub trait SlotBook: Send + Sync {
+    /// Books the next visit of `host` at least `delay` after the last one booked by anyone; returns how
+    /// long to wait for it.
+    fn book(&self, host: &str, delay: Duration) -> Result<Duration, String>;
 }
 
 #[derive(Default)]
@@ -28,6 +38,16 @@ impl HostDelay {
         HostDelay {
             default,
             state: Default::default(),
+            shared: None,
+        }
+    }
+
+    /// As [`HostDelay::new`], with the slots booked in `shared` (what this process asked for in
+    /// `Crawl-delay` still counts).
+    pub fn shared(default: Duration, shared: Box<dyn SlotBook>) -> HostDelay {
+        HostDelay {
+            shared: Some(shared),
+            ..HostDelay::new(default)
         }
     }
 
@@ -47,14 +67,27 @@ impl HostDelay {
             .ok()
             .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
             .unwrap_or_default();
-        let slot = {
-            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            let delay = state
+        let delay = {
+            let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            state
                 .asked
                 .get(&host)
                 .copied()
                 .unwrap_or(self.default)
-                .max(self.default);
+                .max(self.default)
+        };
+        if let Some(shared) = &self.shared {
+            match shared.book(&host, delay) {
+                Ok(wait) => {
+                    tokio::time::sleep(wait).await;
+                    return;
+                }
+                // Without the shared book this process still keeps the delay among its own visits.
+                Err(e) => tracing::warn!(%host, error = %e, "shared politeness slots unavailable"),
+            }
+        }
+        let slot = {
+            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
             let now = Instant::now();
             let slot = state.next.get(&host).copied().unwrap_or(now).max(now);
             state.next.insert(host, slot + delay);

@@ -11,6 +11,7 @@ mod outputs;
 mod preflight;
 mod progress;
 mod site_report;
+pub mod worker;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -291,6 +292,82 @@ pub async fn resume(
         .map_err(|e| when_disk_full(e, dir))?;
     write_outputs(&report, store, dir, &config.formats, &config.lang)
         .map_err(|e| when_disk_full(e, dir))?;
+    Ok(report)
+}
+
+/// `queue push`: creates scan `name` in the database at `db` with `config`, and enqueues one job per
+/// site × consent mode for workers (`pixelaudit worker`) to take. Returns the number of jobs queued.
+pub fn push(db: &str, name: &str, config: &ScanConfig) -> Result<usize, ScanError> {
+    if config.then_browser.is_some() {
+        return Err(ScanError::Other(
+            "--then-browser is not queued: push the static sweep and the browser scan as two scans"
+                .into(),
+        ));
+    }
+    let store = Store::create_in_database(db, name)?;
+    store.put_meta("config", config)?;
+    store.put_meta("started_at", &crate::now_rfc3339())?;
+    store.put_sites(&config.sites)?;
+    let pg = store
+        .database()
+        .ok_or_else(|| ScanError::Other("queue push needs a PostgreSQL database".into()))?;
+    Ok(pg.enqueue(config.sites.len(), &config.modes)?)
+}
+
+/// `scan --db URL --scan NAME`: a scan kept in PostgreSQL, run by this machine alone (other workers may
+/// join it with `pixelaudit worker --scan NAME`), its report written to `config.out_dir`.
+pub async fn scan_in_database(
+    db: &str,
+    name: &str,
+    config: &ScanConfig,
+    rules: &Rules,
+) -> Result<Report, ScanError> {
+    preflight::check_output_folder(&config.out_dir)?;
+    push(db, name, config)?;
+    let work_dir = config.out_dir.join(".worker");
+    let options = worker::WorkerOptions {
+        db: db.to_string(),
+        scan: Some(name.to_string()),
+        name: worker::default_worker_name(),
+        concurrency: config.concurrency,
+        lease_for: Duration::from_secs(60),
+        work_dir: work_dir.clone(),
+        chrome: None,
+        map_hosts: None,
+        wait: false,
+    };
+    worker::work(&options, rules).await?;
+    let _ = std::fs::remove_dir_all(&work_dir);
+    render_from_database(
+        db,
+        name,
+        &config.out_dir,
+        rules,
+        false,
+        &config.formats,
+        &config.lang,
+    )
+}
+
+/// `report --db URL --scan NAME --out DIR`: the report of a scan kept in PostgreSQL, written into
+/// `out` exactly as a single-machine scan writes its own, with the evidence files taken from the
+/// database; with `reassess`, detection, classification and assessment run again with `rules`.
+pub fn render_from_database(
+    db: &str,
+    name: &str,
+    out: &Path,
+    rules: &Rules,
+    reassess: bool,
+    formats: &[Format],
+    lang: &str,
+) -> Result<Report, ScanError> {
+    let store = Store::open_in_database(db, name)?;
+    preflight::check_output_folder(out)?;
+    let report = build_report(&store, rules, reassess)?;
+    if let Some(pg) = store.database() {
+        pg.export_evidence(&out.join("evidence"))?;
+    }
+    write_outputs(&report, store, out, formats, lang)?;
     Ok(report)
 }
 

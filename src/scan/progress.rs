@@ -40,6 +40,11 @@ impl Progress {
         }
     }
 
+    /// One log line per visit, whatever standard error is (a worker: its jobs are not known ahead).
+    pub fn lines() -> Progress {
+        Progress { bars: None }
+    }
+
     /// Starts showing one site × mode crawl of at most `max_pages` pages.
     pub fn job(&self, site: &Site, mode: ConsentMode, max_pages: usize) -> JobProgress {
         let label = format!("{} ({})", site.name, mode.as_str());

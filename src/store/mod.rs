@@ -1,18 +1,24 @@
-//! The scan store: one SQLite file per scan (`scan.sqlite` in the output folder).
+//! The scan store: every visit, stored the moment it finishes, in one of two backends with the same
+//! tables. On one machine, one SQLite file per scan (`scan.sqlite` in the output folder); for a scan
+//! spread over many machines, a PostgreSQL database (`--db postgres://…`) that also holds the work queue
+//! (`store/postgres.rs`).
 //!
-//! Every visit is written in its own transaction as soon as it finishes, so an interrupted scan loses at
-//! most the visit in flight and `scan --resume` continues where it stopped. The report is a function of
+//! Every visit is written in its own transaction, so an interrupted scan loses at most the visit in
+//! flight and `scan --resume` (or another worker) continues where it stopped. The report is a function of
 //! what is stored: `pixelaudit report DIR` re-renders it, `--reassess` recomputes it with newer rules.
-//! The schema is documented in `docs/store.md`.
+//! The schema is documented in `docs/store.md`; it is in `migrations/`.
+
+pub mod postgres;
+mod sqlite;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::observe::{ConsentMode, Observation};
+use postgres::PgStore;
+use sqlite::{SiteColumn, SqliteStore};
 
 /// The file name of the store inside the output folder.
 pub const FILE_NAME: &str = "scan.sqlite";
@@ -30,6 +36,14 @@ pub enum StoreError {
         /// What SQLite said.
         source: rusqlite::Error,
     },
+    /// PostgreSQL refused, or stayed unreachable.
+    #[error("scan database {target}: {message}")]
+    Postgres {
+        /// The database URL without its password.
+        target: String,
+        /// What PostgreSQL (or the connection) said.
+        message: String,
+    },
     /// A stored value could not be read back.
     #[error("scan store {path}: a stored {what} cannot be read: {message}")]
     Corrupt {
@@ -43,6 +57,9 @@ pub enum StoreError {
     /// The folder holds no scan, or one from an incompatible version.
     #[error("{0}")]
     NotAScan(String),
+    /// A worker's lease on a job ran out and another worker has it now: this worker stops that job.
+    #[error("{0}")]
+    LeaseLost(String),
 }
 
 /// Environment variable that caps the store's size in SQLite pages (tests of a full disk).
@@ -77,6 +94,14 @@ impl VisitKind {
             VisitKind::Search => "search",
         }
     }
+
+    fn parse(stored: &str) -> VisitKind {
+        if stored == "search" {
+            VisitKind::Search
+        } else {
+            VisitKind::Page
+        }
+    }
 }
 
 /// The file name (without extension) of a visit's evidence: `site001-none-page001` for the first page
@@ -102,52 +127,24 @@ pub struct StoredVisit {
     pub observation: Observation,
 }
 
-/// An open scan store. Safe to share between the crawl's concurrent jobs.
-pub struct Store {
-    path: PathBuf,
-    conn: Mutex<Connection>,
+/// A visit as the backends write it: its place in the crawl and the observation, also as JSON.
+pub(crate) struct RawVisit<'a> {
+    seq: usize,
+    kind: VisitKind,
+    depth: usize,
+    observation: &'a Observation,
+    json: String,
 }
 
-const SCHEMA: &str = r#"
-CREATE TABLE IF NOT EXISTS meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS sites (
-    site        INTEGER PRIMARY KEY,
-    name        TEXT NOT NULL,
-    url         TEXT NOT NULL,
-    sector      TEXT,
-    files       TEXT,
-    report      TEXT,
-    assessed_with_rules TEXT
-);
-CREATE TABLE IF NOT EXISTS jobs (
-    site        INTEGER NOT NULL REFERENCES sites(site),
-    mode        TEXT NOT NULL,
-    started_at  TEXT NOT NULL,
-    finished_at TEXT,
-    frontier    TEXT,
-    PRIMARY KEY (site, mode)
-);
-CREATE TABLE IF NOT EXISTS visits (
-    id          INTEGER PRIMARY KEY,
-    site        INTEGER NOT NULL REFERENCES sites(site),
-    mode        TEXT NOT NULL,
-    seq         INTEGER NOT NULL,
-    kind        TEXT NOT NULL,
-    depth       INTEGER NOT NULL,
-    url         TEXT NOT NULL,
-    final_url   TEXT,
-    status      INTEGER,
-    error       TEXT,
-    started_at  TEXT NOT NULL,
-    duration_ms INTEGER NOT NULL,
-    requests    INTEGER NOT NULL,
-    observation TEXT NOT NULL,
-    UNIQUE (site, mode, kind, seq)
-);
-"#;
+enum Backend {
+    Sqlite(SqliteStore),
+    Postgres(Box<PgStore>),
+}
+
+/// An open scan store. Safe to share between the crawl's concurrent jobs.
+pub struct Store {
+    backend: Backend,
+}
 
 impl Store {
     /// Creates the store of a new scan in `dir`. Refuses a folder that already holds a scan, so two scans
@@ -161,7 +158,9 @@ impl Store {
                 dir.display()
             )));
         }
-        let store = Store::open_file(&path)?;
+        let store = Store {
+            backend: Backend::Sqlite(SqliteStore::open(&path)?),
+        };
         store.put_meta("store_schema", &SCHEMA_VERSION)?;
         Ok(store)
     }
@@ -175,7 +174,9 @@ impl Store {
                 dir.display()
             )));
         }
-        let store = Store::open_file(&path)?;
+        let store = Store {
+            backend: Backend::Sqlite(SqliteStore::open(&path)?),
+        };
         match store.meta::<i64>("store_schema")? {
             Some(SCHEMA_VERSION) => Ok(store),
             other => Err(StoreError::NotAScan(format!(
@@ -185,135 +186,128 @@ impl Store {
         }
     }
 
-    fn open_file(path: &Path) -> Result<Store, StoreError> {
-        let sqlite = |source| StoreError::Sqlite {
-            path: path.to_path_buf(),
-            source,
+    /// Creates scan `scan` in the PostgreSQL database at `url` (the schema is brought up to date first).
+    /// Refuses a name already taken.
+    pub fn create_in_database(url: &str, scan: &str) -> Result<Store, StoreError> {
+        let pg = PgStore::connect(url, scan)?;
+        pg.create_scan()?;
+        let store = Store {
+            backend: Backend::Postgres(Box::new(pg)),
         };
-        let conn = Connection::open(path).map_err(sqlite)?;
-        // WAL with synchronous=NORMAL survives the process being killed (not a power cut) without an fsync
-        // per visit.
-        conn.execute_batch(
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
-        )
-        .map_err(sqlite)?;
-        conn.execute_batch(SCHEMA).map_err(sqlite)?;
-        // Fault injection for the disk-full test: a store that may not grow past this many pages fails
-        // with SQLite's own "database or disk is full", exactly as on a full disk.
-        if let Some(pages) = std::env::var(STORE_PAGE_LIMIT_VAR)
-            .ok()
-            .and_then(|v| v.parse::<i64>().ok())
-        {
-            conn.pragma_update(None, "max_page_count", pages)
-                .map_err(sqlite)?;
+        store.put_meta("store_schema", &SCHEMA_VERSION)?;
+        Ok(store)
+    }
+
+    /// Opens scan `scan` in the PostgreSQL database at `url`.
+    pub fn open_in_database(url: &str, scan: &str) -> Result<Store, StoreError> {
+        let pg = PgStore::connect(url, scan)?;
+        if !pg.scan_exists()? {
+            return Err(StoreError::NotAScan(format!(
+                "{} holds no scan named {scan:?}; `pixelaudit queue push` creates one",
+                pg.target()
+            )));
         }
         Ok(Store {
-            path: path.to_path_buf(),
-            conn: Mutex::new(conn),
+            backend: Backend::Postgres(Box::new(pg)),
         })
     }
 
-    /// Closes the store, folding the write-ahead log into the file so that `scan.sqlite` alone holds the
-    /// scan (and the manifest's digest of it stays true).
+    /// The PostgreSQL side of the store (queue, leases, evidence), when it is one.
+    pub fn database(&self) -> Option<&PgStore> {
+        match &self.backend {
+            Backend::Postgres(pg) => Some(pg),
+            Backend::Sqlite(_) => None,
+        }
+    }
+
+    /// Closes the store; a SQLite store folds its write-ahead log into the file, so that `scan.sqlite`
+    /// alone holds the scan (and the manifest's digest of it stays true).
     pub fn close(self) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let conn = self.conn.into_inner().unwrap_or_else(|p| p.into_inner());
-        let sqlite = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
-        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
-            .map_err(sqlite)?;
-        conn.close().map_err(|(_, e)| sqlite(e))
+        match self.backend {
+            Backend::Sqlite(s) => s.close(),
+            Backend::Postgres(_) => Ok(()),
+        }
     }
 
-    /// The file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    fn err(&self, source: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite {
-            path: self.path.clone(),
-            source,
+    /// Where the store is, for messages: the file, or the database and scan name.
+    pub fn location(&self) -> String {
+        match &self.backend {
+            Backend::Sqlite(s) => s.path().display().to_string(),
+            Backend::Postgres(p) => format!("{} (scan {:?})", p.target(), p.scan()),
         }
     }
 
     fn corrupt(&self, what: &str, e: impl std::fmt::Display) -> StoreError {
         StoreError::Corrupt {
-            path: self.path.clone(),
+            path: PathBuf::from(self.location()),
             what: what.into(),
             message: e.to_string(),
         }
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves SQLite consistent (each write is one statement or
-        // transaction), so a poisoned lock is still usable.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    fn as_json<T: Serialize + ?Sized>(&self, what: &str, value: &T) -> Result<String, StoreError> {
+        serde_json::to_string(value).map_err(|e| self.corrupt(what, e))
+    }
+
+    fn parse_json<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        json: Option<String>,
+    ) -> Result<Option<T>, StoreError> {
+        json.map(|j| serde_json::from_str(&j).map_err(|e| self.corrupt(what, e)))
+            .transpose()
     }
 
     /// Stores a value under a key (scan configuration, tool information, …) as JSON.
     pub fn put_meta<T: Serialize + ?Sized>(&self, key: &str, value: &T) -> Result<(), StoreError> {
-        let json = serde_json::to_string(value).map_err(|e| self.corrupt(key, e))?;
-        self.conn()
-            .execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                params![key, json],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
+        let json = self.as_json(key, value)?;
+        match &self.backend {
+            Backend::Sqlite(s) => s.put_meta(key, &json),
+            Backend::Postgres(p) => p.put_meta(key, &json),
+        }
     }
 
     /// Reads a value stored with [`Store::put_meta`].
     pub fn meta<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
-        let json: Option<String> = self
-            .conn()
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()
-            .map_err(|e| self.err(e))?;
-        json.map(|j| serde_json::from_str(&j).map_err(|e| self.corrupt(key, e)))
-            .transpose()
+        let json = match &self.backend {
+            Backend::Sqlite(s) => s.meta(key)?,
+            Backend::Postgres(p) => p.meta(key)?,
+        };
+        self.parse_json(key, json)
     }
 
     /// Records the sites of the scan (once, when it starts).
     pub fn put_sites(&self, sites: &[crate::crawl::Site]) -> Result<(), StoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(|e| self.err(e))?;
-        for (i, s) in sites.iter().enumerate() {
-            tx.execute(
-                "INSERT OR IGNORE INTO sites (site, name, url, sector) VALUES (?1, ?2, ?3, ?4)",
-                params![i as i64, s.name, s.url, s.sector],
-            )
-            .map_err(|e| self.err(e))?;
+        match &self.backend {
+            Backend::Sqlite(s) => s.put_sites(sites),
+            Backend::Postgres(p) => p.put_sites(sites),
         }
-        tx.commit().map_err(|e| self.err(e))
     }
 
-    /// Stores what a site's robots.txt and sitemaps said.
+    /// Stores what a site's robots.txt and sitemaps said (in a shared database, the first fetch stays).
     pub fn put_site_files(
         &self,
         site: usize,
         files: &crate::crawl::SiteFiles,
     ) -> Result<(), StoreError> {
-        let json = serde_json::to_string(files).map_err(|e| self.corrupt("site files", e))?;
-        self.conn()
-            .execute(
-                "UPDATE sites SET files = ?2 WHERE site = ?1",
-                params![site as i64, json],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
+        let json = self.as_json("site files", files)?;
+        match &self.backend {
+            Backend::Sqlite(s) => s.put_site_files(site, &json),
+            Backend::Postgres(p) => p.put_site_files(site, &json),
+        }
+    }
+
+    fn site_column(&self, site: usize, column: SiteColumn) -> Result<Option<String>, StoreError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.site_column(site, column),
+            Backend::Postgres(p) => p.site_column(site, column),
+        }
     }
 
     /// A site's robots.txt and sitemaps, if already fetched.
     pub fn site_files(&self, site: usize) -> Result<Option<crate::crawl::SiteFiles>, StoreError> {
-        self.json_column(
-            "SELECT files FROM sites WHERE site = ?1",
-            site,
-            "site files",
-        )
+        let json = self.site_column(site, SiteColumn::Files)?;
+        self.parse_json("site files", json)
     }
 
     /// Stores a site's assessed report and the rules version it was assessed with.
@@ -325,147 +319,77 @@ impl Store {
         report: &T,
         rules_version: &str,
     ) -> Result<(), StoreError> {
-        let json = serde_json::to_string(report).map_err(|e| self.corrupt("site report", e))?;
-        self.conn()
-            .execute(
-                "UPDATE sites SET report = ?2, assessed_with_rules = ?3 WHERE site = ?1",
-                params![site as i64, json, rules_version],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
+        let json = self.as_json("site report", report)?;
+        match &self.backend {
+            Backend::Sqlite(s) => s.put_site_report(site, &json, rules_version),
+            Backend::Postgres(p) => p.put_site_report(site, &json, rules_version),
+        }
     }
 
     /// The rules version a site was assessed with, if it has been.
     pub fn site_rules_version(&self, site: usize) -> Result<Option<String>, StoreError> {
-        let v: Option<Option<String>> = self
-            .conn()
-            .query_row(
-                "SELECT assessed_with_rules FROM sites WHERE site = ?1",
-                [site as i64],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        Ok(v.flatten())
+        self.site_column(site, SiteColumn::RulesVersion)
     }
 
     /// A site's assessed report, if it has been assessed.
     pub fn site_report<T: DeserializeOwned>(&self, site: usize) -> Result<Option<T>, StoreError> {
-        self.json_column(
-            "SELECT report FROM sites WHERE site = ?1",
-            site,
-            "site report",
-        )
-    }
-
-    fn json_column<T: DeserializeOwned>(
-        &self,
-        sql: &str,
-        site: usize,
-        what: &str,
-    ) -> Result<Option<T>, StoreError> {
-        let json: Option<Option<String>> = self
-            .conn()
-            .query_row(sql, [site as i64], |r| r.get(0))
-            .optional()
-            .map_err(|e| self.err(e))?;
-        json.flatten()
-            .map(|j| serde_json::from_str(&j).map_err(|e| self.corrupt(what, e)))
-            .transpose()
+        let json = self.site_column(site, SiteColumn::Report)?;
+        self.parse_json("site report", json)
     }
 
     /// Notes that a site's crawl in one mode has started (kept when it already had).
     pub fn start_job(&self, site: usize, mode: ConsentMode) -> Result<(), StoreError> {
-        self.conn()
-            .execute(
-                "INSERT OR IGNORE INTO jobs (site, mode, started_at) VALUES (?1, ?2, ?3)",
-                params![site as i64, mode.as_str(), crate::now_rfc3339()],
-            )
-            .map_err(|e| self.err(e))?;
-        Ok(())
+        match &self.backend {
+            Backend::Sqlite(s) => s.start_job(site, mode),
+            Backend::Postgres(p) => p.start_job(site, mode),
+        }
     }
 
-    /// Notes that a site's crawl in one mode is complete, with what the frontier left out.
+    /// Notes that a site's crawl in one mode is complete, with what the frontier left out. An assessment
+    /// made before (`pixelaudit report` on an interrupted scan) no longer covers all the site's visits
+    /// and is dropped.
     pub fn finish_job<T: Serialize>(
         &self,
         site: usize,
         mode: ConsentMode,
         frontier: &T,
     ) -> Result<(), StoreError> {
-        let json = serde_json::to_string(frontier).map_err(|e| self.corrupt("frontier", e))?;
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(|e| self.err(e))?;
-        tx.execute(
-            "UPDATE jobs SET finished_at = ?3, frontier = ?4 WHERE site = ?1 AND mode = ?2",
-            params![site as i64, mode.as_str(), crate::now_rfc3339(), json],
-        )
-        .map_err(|e| self.err(e))?;
-        // An assessment made before this crawl finished (`pixelaudit report` on an interrupted scan)
-        // no longer covers all the site's visits.
-        tx.execute(
-            "UPDATE sites SET report = NULL, assessed_with_rules = NULL WHERE site = ?1",
-            params![site as i64],
-        )
-        .map_err(|e| self.err(e))?;
-        tx.commit().map_err(|e| self.err(e))
+        let json = self.as_json("frontier", frontier)?;
+        match &self.backend {
+            Backend::Sqlite(s) => s.finish_job(site, mode, &json),
+            Backend::Postgres(p) => p.finish_job(site, mode, &json),
+        }
     }
 
     /// Whether a site's crawl in one mode is complete.
     pub fn job_finished(&self, site: usize, mode: ConsentMode) -> Result<bool, StoreError> {
-        let done: Option<Option<String>> = self
-            .conn()
-            .query_row(
-                "SELECT finished_at FROM jobs WHERE site = ?1 AND mode = ?2",
-                params![site as i64, mode.as_str()],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
-        Ok(done.flatten().is_some())
+        match &self.backend {
+            Backend::Sqlite(s) => s.job_finished(site, mode),
+            Backend::Postgres(p) => p.job_finished(site, mode),
+        }
     }
 
     /// What a finished job's frontier left out (JSON as stored), by mode.
     pub fn job_frontiers(&self, site: usize) -> Result<Vec<(String, String)>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare(
-                "SELECT mode, frontier FROM jobs WHERE site = ?1 AND frontier IS NOT NULL ORDER BY mode",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([site as i64], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+        match &self.backend {
+            Backend::Sqlite(s) => s.job_frontiers(site),
+            Backend::Postgres(p) => p.job_frontiers(site),
+        }
     }
 
     /// Stores one finished visit, in one transaction.
     pub fn put_visit(&self, site: usize, visit: &StoredVisit) -> Result<(), StoreError> {
-        let o = &visit.observation;
-        let json = serde_json::to_string(o).map_err(|e| self.corrupt("observation", e))?;
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(|e| self.err(e))?;
-        tx.execute(
-            "INSERT OR REPLACE INTO visits
-             (site, mode, seq, kind, depth, url, final_url, status, error, started_at, duration_ms, requests, observation)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            params![
-                site as i64,
-                o.visit.mode.as_str(),
-                visit.seq as i64,
-                visit.kind.as_str(),
-                visit.depth as i64,
-                o.visit.url,
-                o.visit.final_url,
-                o.visit.status,
-                o.visit.error,
-                o.visit.started_at,
-                o.visit.duration_ms as i64,
-                o.requests.len() as i64,
-                json
-            ],
-        )
-        .map_err(|e| self.err(e))?;
-        tx.commit().map_err(|e| self.err(e))
+        let raw = RawVisit {
+            seq: visit.seq,
+            kind: visit.kind,
+            depth: visit.depth,
+            observation: &visit.observation,
+            json: self.as_json("observation", &visit.observation)?,
+        };
+        match &self.backend {
+            Backend::Sqlite(s) => s.put_visit(site, &raw),
+            Backend::Postgres(p) => p.put_visit(site, &raw),
+        }
     }
 
     /// The stored visits of a site in one mode (or all modes), in visit order.
@@ -474,37 +398,18 @@ impl Store {
         site: usize,
         mode: Option<ConsentMode>,
     ) -> Result<Vec<StoredVisit>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare(
-                "SELECT seq, kind, depth, observation FROM visits
-                 WHERE site = ?1 AND (?2 IS NULL OR mode = ?2)
-                 ORDER BY CASE mode WHEN 'none' THEN 0 WHEN 'reject' THEN 1 ELSE 2 END, kind = 'search', seq",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map(params![site as i64, mode.map(|m| m.as_str())], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            })
-            .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (seq, kind, depth, json) = row.map_err(|e| self.err(e))?;
+        let rows = match &self.backend {
+            Backend::Sqlite(s) => s.visits(site, mode)?,
+            Backend::Postgres(p) => p.visits(site, mode)?,
+        };
+        let mut out = Vec::with_capacity(rows.len());
+        for (seq, kind, depth, json) in rows {
             let observation: Observation =
                 serde_json::from_str(&json).map_err(|e| self.corrupt("observation", e))?;
             out.push(StoredVisit {
-                seq: seq as usize,
-                kind: if kind == "search" {
-                    VisitKind::Search
-                } else {
-                    VisitKind::Page
-                },
-                depth: depth as usize,
+                seq,
+                kind,
+                depth,
                 observation,
             });
         }
@@ -513,10 +418,10 @@ impl Store {
 
     /// Number of stored visits.
     pub fn visit_count(&self) -> Result<usize, StoreError> {
-        self.conn()
-            .query_row("SELECT count(*) FROM visits", [], |r| r.get::<_, i64>(0))
-            .map(|n| n as usize)
-            .map_err(|e| self.err(e))
+        match &self.backend {
+            Backend::Sqlite(s) => s.visit_count(),
+            Backend::Postgres(p) => p.visit_count(),
+        }
     }
 }
 

@@ -2,6 +2,8 @@
 //! loopback port and drives the real Chromium against it.
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
