@@ -5,24 +5,38 @@
 
 mod common;
 
-use std::process::Command;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use pixelaudit::results::Report;
+
+/// The single-machine scan of the demo sector (SQLite), made once for the tests of this file.
+/// Its folder, report and printed summary.
+fn sqlite_demo() -> &'static (tempfile::TempDir, Report, String) {
+    static DEMO: OnceLock<(tempfile::TempDir, Report, String)> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_pixelaudit"))
+            .env("PIXELAUDIT_RULES", common::repo().join("rules"))
+            .current_dir(common::repo())
+            .args(["demo", "--max-pages", "2", "--out"])
+            .arg(out.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+        let report: Report =
+            serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap())
+                .unwrap();
+        (out, report, stdout.into_owned())
+    })
+}
 
 #[test]
 fn the_demo_sector_reproduces_the_nos_counts() {
-    let out = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_pixelaudit"))
-        .env("PIXELAUDIT_RULES", common::repo().join("rules"))
-        .current_dir(common::repo())
-        .args(["demo", "--max-pages", "2", "--out"])
-        .arg(out.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
-
-    let report: pixelaudit::results::Report =
-        serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
+    let (out, report, stdout) = sqlite_demo();
     assert_eq!(report.sites.len(), 40);
     let modes: std::collections::BTreeSet<&str> = report
         .sites
@@ -130,4 +144,164 @@ fn the_demo_sector_reproduces_the_nos_counts() {
     assert_eq!(seen.sector_rows, 40);
     assert!(seen.findings > 0 && seen.evidence > 0, "{seen:?}");
     assert!(out.path().join("scan.sqlite").is_file());
+}
+
+/// A job as compared between two scans: the site, and each page's mode, kind and URL.
+fn pages_of(report: &Report) -> Vec<(String, String, bool, String)> {
+    let mut pages: Vec<_> = report
+        .sites
+        .iter()
+        .flat_map(|s| {
+            s.pages.iter().map(move |p| {
+                (
+                    s.name.clone(),
+                    p.visit.mode.as_str().to_string(),
+                    p.visit.search_term.is_some(),
+                    p.visit.url.clone(),
+                )
+            })
+        })
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// Each site's findings, by id and severity.
+fn findings_of(report: &Report) -> Vec<(String, String, String)> {
+    let mut findings: Vec<_> = report
+        .sites
+        .iter()
+        .flat_map(|s| {
+            s.findings
+                .iter()
+                .map(move |f| (s.name.clone(), f.id.clone(), format!("{:?}", f.severity)))
+        })
+        .collect();
+    findings.sort();
+    findings
+}
+
+#[test]
+fn three_workers_on_postgresql_with_one_killed_report_what_one_machine_reports() {
+    // The single-machine scan first, alone, so the two scans see the same machine load.
+    let (_, single, _) = sqlite_demo();
+    let cluster = common::postgres::Cluster::start();
+    let db = cluster.url();
+    let (_rt, web) = common::fixture_web();
+    common::postgres::push(
+        &db,
+        "demo",
+        web.addr(),
+        "fixtures/sectors/nl-insurers.csv",
+        &["--max-pages", "2", "--delay-ms", "0"],
+    );
+    let worker = |name: &str| {
+        common::postgres::spawn_worker(&db, name, &["--concurrency", "2", "--lease-secs", "6"])
+    };
+    let doomed = worker("w1");
+    let (w2, w3) = (worker("w2"), worker("w3"));
+
+    // Kill w1 with its Chromium while it holds jobs, in the middle of its visits.
+    let mut client = postgres::Client::connect(&db, postgres::NoTls).unwrap();
+    let start = Instant::now();
+    loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(300),
+            "w1 never got going"
+        );
+        let row = client
+            .query_one(
+                "SELECT (SELECT count(*) FROM visits WHERE stored_by = 'w1'),
+                        (SELECT count(*) FROM queue WHERE worker = 'w1' AND state = 'leased')",
+                &[],
+            )
+            .unwrap();
+        if row.get::<_, i64>(0) >= 8 && row.get::<_, i64>(1) > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let killed = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", doomed.id())])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let held_by_w1: i64 = client
+        .query_one(
+            "SELECT count(*) FROM queue WHERE worker = 'w1' AND state = 'leased'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(held_by_w1 > 0, "w1 died holding jobs");
+    drop(doomed);
+
+    for w in [w2, w3] {
+        let output = common::postgres::wait_for(w, Duration::from_secs(900));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let takeovers: i64 = client
+        .query_one(
+            "SELECT count(*) FROM queue WHERE scan = 'demo' AND attempts > 1 AND state = 'done'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(takeovers > 0, "the jobs w1 held were taken over");
+    let unfinished: i64 = client
+        .query_one(
+            "SELECT count(*) FROM queue WHERE scan = 'demo' AND state <> 'done'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(unfinished, 0);
+
+    let out = tempfile::tempdir().unwrap();
+    let output = common::postgres::pixelaudit()
+        .args(["report", "--db", &db, "--scan", "demo", "--out"])
+        .arg(out.path())
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let spread: Report =
+        serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
+
+    // Same visits, none twice; same findings; same sector counts.
+    let (one, many) = (pages_of(single), pages_of(&spread));
+    let mut distinct = many.clone();
+    distinct.dedup();
+    assert_eq!(distinct.len(), many.len(), "a visit stored twice");
+    assert_eq!(one, many, "the same pages visited");
+    assert_eq!(findings_of(single), findings_of(&spread));
+    let meta = |r: &Report| {
+        r.sector
+            .vendors
+            .iter()
+            .find(|v| v.vendor == "meta")
+            .map(|v| (v.sites, v.sites_on_medical_pages))
+    };
+    assert_eq!(meta(&spread), Some((18, 11)));
+    // The report folder is the same in form: every screenshot the pages name is there, in the manifest.
+    let manifest = std::fs::read_to_string(out.path().join("manifest.sha256")).unwrap();
+    let shots = spread.sites.iter().flat_map(|s| {
+        s.pages
+            .iter()
+            .filter_map(|p| p.visit.screenshot.clone())
+            .chain(s.consent.screenshots.iter().cloned())
+    });
+    for shot in shots {
+        assert!(out.path().join(&shot).is_file(), "{shot} missing");
+        assert!(manifest.contains(&shot), "{shot} not in the manifest");
+    }
+    assert!(!out.path().join("scan.sqlite").exists());
 }

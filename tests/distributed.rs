@@ -6,20 +6,12 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::postgres::Cluster;
+use common::postgres::{Cluster, push, spawn_worker, stored_visits, wait_for};
 use pixelaudit::crawl::site_from_url;
 use pixelaudit::observe::{ConsentMode, Observation, Visit};
 use pixelaudit::store::{Store, StoreError, StoredVisit, VisitKind};
-
-fn pixelaudit() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pixelaudit"));
-    cmd.env("PIXELAUDIT_RULES", common::repo().join("rules"))
-        .current_dir(common::repo());
-    cmd
-}
 
 fn visit(seq: usize, url: &str) -> StoredVisit {
     StoredVisit {
@@ -133,54 +125,6 @@ fn the_database_store_keeps_one_visit_per_place_and_hands_an_expired_lease_over(
         .map(|r| r.get(0))
         .collect();
     assert_eq!(versions, vec![1]);
-}
-
-/// Starts a worker process in a process group of its own (so it can be killed with its Chromium).
-pub fn spawn_worker(db: &str, name: &str, extra: &[&str]) -> Child {
-    use std::os::unix::process::CommandExt;
-    let mut cmd = pixelaudit();
-    cmd.args(["worker", "--db", db, "--name", name])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    cmd.spawn().unwrap()
-}
-
-fn wait_for(mut child: Child, limit: Duration) -> std::process::Output {
-    let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            panic!("the worker did not finish in {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn push(db: &str, scan: &str, addr: std::net::SocketAddr, sites: &str, extra: &[&str]) {
-    let output = pixelaudit()
-        .args([
-            "queue", "push", "--db", db, "--scan", scan, "--sites", sites,
-        ])
-        .args(["--map-hosts", &addr.to_string(), "--insecure"])
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn stored_visits(db: &str, scan: &str) -> i64 {
-    let mut client = postgres::Client::connect(db, postgres::NoTls).unwrap();
-    client
-        .query_one("SELECT count(*) FROM visits WHERE scan = $1", &[&scan])
-        .unwrap()
-        .get(0)
 }
 
 #[test]

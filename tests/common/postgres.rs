@@ -3,7 +3,8 @@
 //! to run as root. The binaries come from Debian's `postgresql` package (`scripts/setup --postgres`).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 pub struct Cluster {
     dir: tempfile::TempDir,
@@ -181,4 +182,63 @@ impl Drop for Cluster {
             .arg(&data)
             .output();
     }
+}
+
+/// The pixelaudit binary, with the repository's rules.
+pub fn pixelaudit() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pixelaudit"));
+    cmd.env("PIXELAUDIT_RULES", super::repo().join("rules"))
+        .current_dir(super::repo());
+    cmd
+}
+
+/// Starts `pixelaudit worker` in a process group of its own (so it can be killed with its Chromium).
+pub fn spawn_worker(db: &str, name: &str, extra: &[&str]) -> Child {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = pixelaudit();
+    cmd.args(["worker", "--db", db, "--name", name])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    cmd.spawn().unwrap()
+}
+
+/// Waits for a worker to exit; kills it (and fails) after `limit`.
+pub fn wait_for(mut child: Child, limit: Duration) -> std::process::Output {
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("the worker did not finish in {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// `queue push` of `sites` against the fixture web at `addr`.
+pub fn push(db: &str, scan: &str, addr: std::net::SocketAddr, sites: &str, extra: &[&str]) {
+    let output = pixelaudit()
+        .args([
+            "queue", "push", "--db", db, "--scan", scan, "--sites", sites,
+        ])
+        .args(["--map-hosts", &addr.to_string(), "--insecure"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Visits stored so far in `scan`.
+pub fn stored_visits(db: &str, scan: &str) -> i64 {
+    let mut client = postgres::Client::connect(db, postgres::NoTls).unwrap();
+    client
+        .query_one("SELECT count(*) FROM visits WHERE scan = $1", &[&scan])
+        .unwrap()
+        .get(0)
 }
