@@ -184,6 +184,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 chrome: args.browser.chrome.clone(),
                 map_hosts: args.browser.map_hosts.map(|a| a.to_string()),
                 wait: args.wait,
+                command_line: command_line(),
             };
             let done = scan::worker::work(&options, &rules).await?;
             println!(

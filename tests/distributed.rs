@@ -231,3 +231,111 @@ fn two_workers_never_visit_one_host_closer_together_than_the_delay() {
         "two visits {least} ms apart, delay {DELAY_MS} ms: {gaps:?}"
     );
 }
+
+#[test]
+fn scan_with_db_keeps_its_store_in_postgresql_and_never_records_the_password() {
+    let cluster = Cluster::start();
+    // Trust authentication ignores the password, so a URL with one connects and shows where it could leak.
+    let db = cluster.url().replace("pixelaudit@", "pixelaudit:hunter2@");
+    let (_rt, web) = common::fixture_web();
+    let out = tempfile::tempdir().unwrap();
+    let output = common::postgres::pixelaudit()
+        .args(["scan", "https://www.zorggroep-eemland.nl/", "--db", &db])
+        .args([
+            "--scan",
+            "one-site",
+            "--consent",
+            "none",
+            "--max-pages",
+            "2",
+        ])
+        .args([
+            "--delay-ms",
+            "0",
+            "--insecure",
+            "--map-hosts",
+            &web.addr().to_string(),
+        ])
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let report: pixelaudit::results::Report =
+        serde_json::from_slice(&std::fs::read(out.path().join("report.json")).unwrap()).unwrap();
+    let pages = &report.sites[0].pages;
+    assert!(pages.len() >= 2, "{pages:?}");
+    assert!(!out.path().join("scan.sqlite").exists());
+    assert!(!out.path().join(".worker").exists(), "no scratch left");
+    for file in ["report.json", "scan.json", "report.html", "manifest.sha256"] {
+        let text = std::fs::read_to_string(out.path().join(file)).unwrap();
+        assert!(!text.contains("hunter2"), "{file} holds the password");
+    }
+    assert!(report.tool.command_line.contains("pixelaudit:***@"));
+
+    let status = common::postgres::pixelaudit()
+        .args(["queue", "status", "--db", &db, "--scan", "one-site"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(status.status.success(), "{text}");
+    assert!(text.contains("0 queued, 0 leased"), "{text}");
+    assert!(text.contains("1 done, 0 failed"), "{text}");
+    assert!(!text.contains("hunter2"), "{text}");
+    let json = common::postgres::pixelaudit()
+        .args([
+            "queue", "status", "--json", "--db", &db, "--scan", "one-site",
+        ])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["done"], 1);
+    assert_eq!(json["visits"].as_u64().unwrap() as usize, pages.len());
+
+    // Re-rendered and reassessed from the database, as from a folder.
+    let again_out = tempfile::tempdir().unwrap();
+    let rerun = common::postgres::pixelaudit()
+        .args([
+            "report",
+            "--reassess",
+            "--db",
+            &db,
+            "--scan",
+            "one-site",
+            "--out",
+        ])
+        .arg(again_out.path())
+        .output()
+        .unwrap();
+    assert!(
+        rerun.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rerun.stderr)
+    );
+    let reassessed: pixelaudit::results::Report =
+        serde_json::from_slice(&std::fs::read(again_out.path().join("report.json")).unwrap())
+            .unwrap();
+    assert!(reassessed.tool.reassessed_at.is_some());
+    let ids = |r: &pixelaudit::results::Report| -> Vec<String> {
+        r.sites[0].findings.iter().map(|f| f.id.clone()).collect()
+    };
+    assert_eq!(ids(&reassessed), ids(&report));
+    assert_eq!(reassessed.sites[0].pages.len(), pages.len());
+
+    // A second scan of the same name is refused, and says what to do.
+    let again = common::postgres::pixelaudit()
+        .args([
+            "queue", "push", "--db", &db, "--scan", "one-site", "--sites",
+        ])
+        .arg(common::repo().join("fixtures/sectors/demo.csv"))
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        said.contains("already holds a scan named \"one-site\""),
+        "{said}"
+    );
+    assert!(!said.contains("hunter2"), "{said}");
+}

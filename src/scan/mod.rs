@@ -335,6 +335,7 @@ pub async fn scan_in_database(
         chrome: None,
         map_hosts: None,
         wait: false,
+        command_line: config.command_line.clone(),
     };
     worker::work(&options, rules).await?;
     let _ = std::fs::remove_dir_all(&work_dir);

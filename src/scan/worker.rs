@@ -40,6 +40,25 @@ pub struct WorkerOptions {
     pub map_hosts: Option<String>,
     /// Keep waiting for work when the queue is empty, instead of stopping.
     pub wait: bool,
+    /// The worker's command line, for the record.
+    pub command_line: String,
+}
+
+/// What the scan's store keeps of each worker that took part (meta key `worker <name>`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct WorkerRecord {
+    /// The worker's name.
+    pub name: String,
+    /// Its command line (a database password replaced).
+    pub command_line: String,
+    /// Its Chromium.
+    pub browser: String,
+    /// Its pixelaudit version.
+    pub tool_version: String,
+    /// Its rules version.
+    pub rules_version: String,
+    /// When it started on this scan (UTC).
+    pub started_at: String,
 }
 
 /// What a worker did.
@@ -137,6 +156,19 @@ async fn work_on_scan(
     if store.meta::<String>("browser")?.is_none() {
         store.put_meta("browser", &browser)?;
     }
+    // For the record of the scan: every worker that took part, with its command line and Chromium (one
+    // key each, so workers starting together do not overwrite each other).
+    store.put_meta(
+        &format!("worker {}", options.name),
+        &WorkerRecord {
+            name: options.name.clone(),
+            command_line: options.command_line.clone(),
+            browser,
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            rules_version: rules.version(),
+            started_at: crate::now_rfc3339(),
+        },
+    )?;
     let slots = PgStore::connect(&options.db, &first.scan)?;
     let shared = Shared {
         config: &config,

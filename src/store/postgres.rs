@@ -105,7 +105,13 @@ pub struct PgStore {
     lease_for: Mutex<Duration>,
     /// Who stores the visits (recorded with each).
     worker: Mutex<Option<String>>,
+    /// Whether a connection has ever been made: a database never reached is more likely a wrong URL
+    /// than a restart, and is reported after [`FIRST_CONNECT_FOR`] instead of minutes.
+    connected_once: std::sync::atomic::AtomicBool,
 }
+
+/// How long the first connection is tried before the database is reported unreachable.
+pub const FIRST_CONNECT_FOR: Duration = Duration::from_secs(10);
 
 /// The URL with its password replaced, fit for logs, reports and error messages.
 pub fn redact(url: &str) -> String {
@@ -157,6 +163,7 @@ impl PgStore {
             leases: Mutex::new(HashMap::new()),
             lease_for: Mutex::new(Duration::from_secs(60)),
             worker: Mutex::new(None),
+            connected_once: std::sync::atomic::AtomicBool::new(false),
         };
         store.call(migrate)?;
         let have: Option<i32> = store.call(|c| {
@@ -217,20 +224,29 @@ impl PgStore {
         &self,
         f: &mut impl FnMut(&mut Client) -> Result<R, postgres::Error>,
     ) -> Result<R, StoreError> {
-        let deadline = Instant::now() + reconnect_for();
+        use std::sync::atomic::Ordering;
+        let patience = if self.connected_once.load(Ordering::Relaxed) {
+            reconnect_for()
+        } else {
+            reconnect_for().min(FIRST_CONNECT_FOR)
+        };
+        let deadline = Instant::now() + patience;
         let mut pause = Duration::from_millis(100);
         let mut guard = self.client.lock().unwrap_or_else(|p| p.into_inner());
         loop {
             if guard.is_none() {
                 match Client::connect(&self.url, NoTls) {
-                    Ok(client) => *guard = Some(client),
+                    Ok(client) => {
+                        self.connected_once.store(true, Ordering::Relaxed);
+                        *guard = Some(client);
+                    }
                     Err(e) if connection_lost(&e) && Instant::now() < deadline => {
                         tracing::warn!(db = %self.target, error = %e, "database unreachable; trying again");
                         std::thread::sleep(pause);
                         pause = (pause * 2).min(Duration::from_secs(2));
                         continue;
                     }
-                    Err(e) => return Err(self.err(e)),
+                    Err(e) => return Err(self.unreachable(e, patience)),
                 }
             }
             let Some(client) = guard.as_mut() else {
@@ -246,6 +262,19 @@ impl PgStore {
                 }
                 Err(e) => return Err(self.err(e)),
             }
+        }
+    }
+
+    fn unreachable(&self, e: postgres::Error, tried_for: Duration) -> StoreError {
+        if !connection_lost(&e) {
+            return self.err(e);
+        }
+        StoreError::Postgres {
+            target: self.target.clone(),
+            message: format!(
+                "cannot connect ({e}), tried for {} s: is PostgreSQL running there and reachable, and is the URL (--db, PIXELAUDIT_DB) right?",
+                tried_for.as_secs()
+            ),
         }
     }
 
@@ -941,5 +970,23 @@ impl Drop for PgStore {
                 s.spawn(move || drop(client));
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_password_never_leaves_the_url_it_came_in() {
+        assert_eq!(
+            redact("postgres://audit:s3cret@db.internal:5432/pixelaudit"),
+            "postgres://audit:***@db.internal:5432/pixelaudit"
+        );
+        assert_eq!(
+            redact("postgres://audit@db.internal/pixelaudit"),
+            "postgres://audit@db.internal/pixelaudit"
+        );
+        assert!(!redact("postgres://a:b@c:notaport/d").contains(":b@"));
     }
 }
