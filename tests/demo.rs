@@ -291,6 +291,15 @@ fn three_workers_on_postgresql_with_one_killed_report_what_one_machine_reports()
             .map(|v| (v.sites, v.sites_on_medical_pages))
     };
     assert_eq!(meta(&spread), Some((18, 11)));
+    // Every worker that took part is on the record, the killed one too.
+    let mut names: Vec<&str> = spread
+        .tool
+        .workers
+        .iter()
+        .map(|w| w.name.as_str())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["w1", "w2", "w3"]);
     // The report folder is the same in form: every screenshot the pages name is there, in the manifest.
     let manifest = std::fs::read_to_string(out.path().join("manifest.sha256")).unwrap();
     let shots = spread.sites.iter().flat_map(|s| {

@@ -273,6 +273,17 @@ fn scan_with_db_keeps_its_store_in_postgresql_and_never_records_the_password() {
         assert!(!text.contains("hunter2"), "{file} holds the password");
     }
     assert!(report.tool.command_line.contains("pixelaudit:***@"));
+    // The one worker that made the scan is on the record, with its own command line and Chromium.
+    let workers = &report.tool.workers;
+    assert_eq!(workers.len(), 1, "{workers:?}");
+    assert_eq!(workers[0].browser, report.tool.browser);
+    assert!(workers[0].command_line.contains("--scan one-site"));
+    assert!(workers[0].command_line.contains("pixelaudit:***@"));
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    assert!(
+        html.contains(&workers[0].name),
+        "the report names the worker"
+    );
 
     let status = common::postgres::pixelaudit()
         .args(["queue", "status", "--db", &db, "--scan", "one-site"])

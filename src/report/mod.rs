@@ -75,6 +75,7 @@ pub fn write_scan_json(
         "cookie_mode": report.tool.cookie_mode,
         "filter_lists": report.tool.filter_lists,
         "entities": report.tool.entities,
+        "workers": report.tool.workers,
         "sites": report.sites.iter().map(|s| serde_json::json!({ "name": s.name, "url": s.url })).collect::<Vec<_>>(),
         "formats": formats,
         "manifest": "manifest.sha256 (sha256sum -c manifest.sha256, run inside this folder)",

@@ -139,6 +139,7 @@ mod tests {
                 cookie_mode: String::new(),
                 filter_lists: Vec::new(),
                 entities: Vec::new(),
+                workers: Vec::new(),
                 command_line: String::new(),
                 started_at: String::new(),
                 finished_at: String::new(),

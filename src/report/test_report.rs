@@ -213,6 +213,7 @@ pub fn sample() -> Report {
             cookie_mode: "default".into(),
             filter_lists: Vec::new(),
             entities: Vec::new(),
+            workers: Vec::new(),
             command_line: "pixelaudit scan https://zorg.example/".into(),
             started_at: "2025-01-02T03:00:00Z".into(),
             finished_at: "2025-01-02T03:10:00Z".into(),

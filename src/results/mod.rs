@@ -102,6 +102,28 @@ pub struct ToolInfo {
     /// The domain → owner files given with `--entities`.
     #[serde(default)]
     pub entities: Vec<crate::rules::owners::EntitiesFile>,
+    /// The workers that took part in a scan queued in PostgreSQL, each with its own command line and
+    /// Chromium; empty for a scan made on one machine.
+    #[serde(default)]
+    pub workers: Vec<WorkerRecord>,
+}
+
+/// A worker that took part in a queued scan, for the record (kept in the scan's store under the key
+/// `worker <name>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkerRecord {
+    /// The worker's name.
+    pub name: String,
+    /// Its command line (a database password replaced).
+    pub command_line: String,
+    /// Its Chromium.
+    pub browser: String,
+    /// Its pixelaudit version.
+    pub tool_version: String,
+    /// Its rules version.
+    pub rules_version: String,
+    /// When it started on this scan (UTC, RFC 3339).
+    pub started_at: String,
 }
 
 /// One site and its visited pages.

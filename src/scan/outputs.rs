@@ -60,6 +60,9 @@ fn write_hars(store: &Store, dir: &Path, browser: &str) -> Result<(), ScanError>
     Ok(())
 }
 
+/// Where the scan's store keeps what each worker of a queued scan was (`worker <name>`).
+pub const WORKER_KEY_PREFIX: &str = "worker ";
+
 /// The report of the scan in `store`: each site's stored assessment, or a fresh one (with `rules`) for
 /// sites not yet assessed, and for every site when `reassess` is set.
 pub fn build_report(store: &Store, rules: &Rules, reassess: bool) -> Result<Report, ScanError> {
@@ -128,6 +131,7 @@ pub fn build_report(store: &Store, rules: &Rules, reassess: bool) -> Result<Repo
                 .map(|l| l.lists().to_vec())
                 .unwrap_or_default(),
             entities: rules.trackers.owners().files().to_vec(),
+            workers: store.metas_under(WORKER_KEY_PREFIX)?,
         },
         not_assessed: not_assessed(&config, rules),
         sector: crate::assess::sector_summary(&sites),

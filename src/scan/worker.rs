@@ -44,23 +44,6 @@ pub struct WorkerOptions {
     pub command_line: String,
 }
 
-/// What the scan's store keeps of each worker that took part (meta key `worker <name>`).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct WorkerRecord {
-    /// The worker's name.
-    pub name: String,
-    /// Its command line (a database password replaced).
-    pub command_line: String,
-    /// Its Chromium.
-    pub browser: String,
-    /// Its pixelaudit version.
-    pub tool_version: String,
-    /// Its rules version.
-    pub rules_version: String,
-    /// When it started on this scan (UTC).
-    pub started_at: String,
-}
-
 /// What a worker did.
 #[derive(Debug, Clone, Default)]
 pub struct WorkerSummary {
@@ -159,8 +142,8 @@ async fn work_on_scan(
     // For the record of the scan: every worker that took part, with its command line and Chromium (one
     // key each, so workers starting together do not overwrite each other).
     store.put_meta(
-        &format!("worker {}", options.name),
-        &WorkerRecord {
+        &format!("{}{}", super::outputs::WORKER_KEY_PREFIX, options.name),
+        &crate::results::WorkerRecord {
             name: options.name.clone(),
             command_line: options.command_line.clone(),
             browser,

@@ -276,6 +276,17 @@ impl Store {
         self.parse_json(key, json)
     }
 
+    /// The values stored with [`Store::put_meta`] under keys that start with `prefix`, by key.
+    pub fn metas_under<T: DeserializeOwned>(&self, prefix: &str) -> Result<Vec<T>, StoreError> {
+        let rows = match &self.backend {
+            Backend::Sqlite(s) => s.metas_under(prefix)?,
+            Backend::Postgres(p) => p.metas_under(prefix)?,
+        };
+        rows.into_iter()
+            .map(|(key, json)| serde_json::from_str(&json).map_err(|e| self.corrupt(&key, e)))
+            .collect()
+    }
+
     /// Records the sites of the scan (once, when it starts).
     pub fn put_sites(&self, sites: &[crate::crawl::Site]) -> Result<(), StoreError> {
         match &self.backend {

@@ -330,6 +330,19 @@ impl PgStore {
         })
     }
 
+    pub(super) fn metas_under(&self, prefix: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let (scan, prefix) = (self.scan.clone(), prefix.to_string());
+        self.call(move |c| {
+            Ok(c.query(
+                "SELECT key, value FROM meta WHERE scan = $1 AND left(key, length($2)) = $2 ORDER BY key",
+                &[&scan, &prefix],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+        })
+    }
+
     pub(super) fn put_sites(&self, sites: &[crate::crawl::Site]) -> Result<(), StoreError> {
         let scan = self.scan.clone();
         self.call(|c| {
