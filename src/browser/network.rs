@@ -48,6 +48,9 @@ struct NetworkState {
     bodies_to_fetch: Vec<String>,
     /// Bytes received so far per request id (decoded), to stop a document that has no end.
     received: HashMap<String, u64>,
+    /// Response, finish and failure events that arrived before their request, by request id, applied
+    /// once the request is seen.
+    early_events: HashMap<String, Vec<(String, Value)>>,
 }
 
 impl Collector for NetworkCollector {
@@ -182,8 +185,32 @@ impl NetworkState {
         let Some(id) = str_of(p, "requestId").map(str::to_string) else {
             return;
         };
+        // Each event type comes on its own stream from the driver, so a request's response or end can be
+        // read before the request itself when Chromium sends them together (under load, often). Counted
+        // as they come, such a request would stay "in flight" for ever and every visit of its page wait
+        // for the cap; its status would be lost. They wait for their request instead.
+        let waits_for_request = matches!(
+            method,
+            "Network.responseReceived" | "Network.loadingFinished" | "Network.loadingFailed"
+        );
+        if waits_for_request && !self.latest.contains_key(&id) {
+            self.early_events
+                .entry(id)
+                .or_default()
+                .push((method.to_string(), p.clone()));
+            return;
+        }
         match method {
-            "Network.requestWillBeSent" => self.on_request(&id, p, now, activity),
+            "Network.requestWillBeSent" => {
+                self.on_request(&id, p, now, activity);
+                if self.latest.contains_key(&id)
+                    && let Some(early) = self.early_events.remove(&id)
+                {
+                    for (method, params) in early {
+                        self.apply(&method, &params, now, activity);
+                    }
+                }
+            }
             "Network.requestWillBeSentExtraInfo" => {
                 let headers = headers_of(p.get("headers"));
                 match self.latest.get(&id) {
@@ -213,9 +240,7 @@ impl NetworkState {
                 }
                 activity.touch(now);
             }
-            "Network.loadingFinished" if self.latest.contains_key(&id) => {
-                activity.ended(now);
-            }
+            "Network.loadingFinished" => activity.ended(now),
             "Network.loadingFailed" => {
                 if let Some(&i) = self.latest.get(&id) {
                     let reason = str_of(p, "errorText").unwrap_or("failed");
@@ -343,5 +368,75 @@ fn merge_headers(into: &mut Vec<(String, String)>, extra: Vec<(String, String)>)
         } else {
             into.push((k, v));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(id: &str, url: &str) -> Value {
+        serde_json::json!({
+            "requestId": id,
+            "type": "Image",
+            "request": { "url": url, "method": "GET", "headers": {} },
+        })
+    }
+
+    #[test]
+    fn a_request_whose_end_is_read_before_it_is_not_left_in_flight() {
+        let (mut state, activity) = (NetworkState::default(), NetworkActivity::default());
+        let id = serde_json::json!({ "requestId": "7" });
+        let response = serde_json::json!({ "requestId": "7", "response": { "status": 204 } });
+        // The order the driver's separate event streams can hand them over in.
+        state.apply("Network.loadingFinished", &id, 10, &activity);
+        state.apply("Network.responseReceived", &response, 10, &activity);
+        state.apply(
+            "Network.requestWillBeSent",
+            &request("7", "https://www.facebook.com/tr/?id=1&ev=PageView"),
+            10,
+            &activity,
+        );
+        assert!(activity.is_quiet(700, 600), "the request has ended");
+        assert_eq!(state.requests.len(), 1);
+        assert_eq!(state.requests[0].status, Some(204), "its status is kept");
+    }
+
+    #[test]
+    fn a_failure_read_before_its_request_is_kept_and_ends_it() {
+        let (mut state, activity) = (NetworkState::default(), NetworkActivity::default());
+        let failed =
+            serde_json::json!({ "requestId": "8", "errorText": "net::ERR_BLOCKED_BY_CLIENT" });
+        state.apply("Network.loadingFailed", &failed, 5, &activity);
+        state.apply(
+            "Network.requestWillBeSent",
+            &request("8", "https://px.ads.linkedin.com/collect/"),
+            5,
+            &activity,
+        );
+        assert!(activity.is_quiet(1000, 600));
+        assert_eq!(
+            state.requests[0].failure.as_deref(),
+            Some("net::ERR_BLOCKED_BY_CLIENT")
+        );
+    }
+
+    #[test]
+    fn a_request_in_order_is_in_flight_until_it_ends() {
+        let (mut state, activity) = (NetworkState::default(), NetworkActivity::default());
+        state.apply(
+            "Network.requestWillBeSent",
+            &request("9", "https://www.zorg.nl/"),
+            0,
+            &activity,
+        );
+        assert!(!activity.is_quiet(5000, 600), "still in flight");
+        state.apply(
+            "Network.loadingFinished",
+            &serde_json::json!({ "requestId": "9" }),
+            100,
+            &activity,
+        );
+        assert!(activity.is_quiet(800, 600));
     }
 }
