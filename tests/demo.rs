@@ -79,7 +79,10 @@ fn the_demo_sector_reproduces_the_nos_counts() {
             }
         }
     }
-    assert!(unanswered.is_empty(), "no answer recorded for {unanswered:?}");
+    assert!(
+        unanswered.is_empty(),
+        "no answer recorded for {unanswered:?}"
+    );
     // Every fourth insurer publishes robots.txt and a sitemap listing its eight pages.
     let with_sitemap: Vec<_> = report
         .sites

@@ -133,17 +133,26 @@ pub async fn handle(
     seen.tool = tool.as_ref().map(|t| t.id.clone());
     seen.detected_by = detected_by;
 
-    // Banners often appear a moment after load: look a few times.
+    // Banners often appear a moment after load: look a few times. A page with no consent tool (no
+    // script, frame, global or element of one) and nothing dialog-like on it, twice, has no banner
+    // coming: looking on would cost every site without a banner a second on its first page.
     let mut found = None;
+    let mut empty_looks = 0;
     for attempt in 0..plan.attempts {
         if attempt > 0 {
             tokio::time::sleep(Duration::from_millis(400)).await;
         }
-        let (banner, set_aside) = find_banner(visit, plan, tool.as_ref()).await;
-        seen.set_aside = set_aside;
-        found = banner;
+        let look = find_banner(visit, plan, tool.as_ref()).await;
+        seen.set_aside = look.set_aside;
+        found = look.banner;
         if found.is_some() {
             break;
+        }
+        if tool.is_none() && look.candidates == 0 {
+            empty_looks += 1;
+            if empty_looks == 2 {
+                break;
+            }
         }
     }
     let Some(banner) = found else {

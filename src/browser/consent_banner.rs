@@ -77,13 +77,12 @@ pub(super) async fn detect_tool(
 }
 
 /// Finds the banner: the known tool's, where its rule says; when the rule yields no banner with controls
-/// there, the generic finder over the top document and every frame. Returns the banner and the prompts set
-/// aside as not consent notices.
+/// there, the generic finder over the top document and every frame.
 pub(super) async fn find_banner(
     visit: &VisitContext,
     plan: &ConsentPlan,
     tool: Option<&ConsentTool>,
-) -> (Option<Banner>, Vec<String>) {
+) -> Look {
     let reader = plan.reader();
     let mut without_controls = None;
     if let Some(tool) = tool {
@@ -108,7 +107,11 @@ pub(super) async fn find_banner(
                 .into_iter()
                 .any(|role| pick(&banner.controls, role, reader).is_some());
             if usable {
-                return (Some(banner), Vec::new());
+                return Look {
+                    banner: Some(banner),
+                    set_aside: Vec::new(),
+                    candidates: 1,
+                };
             }
             without_controls = Some(banner);
         }
@@ -120,6 +123,7 @@ pub(super) async fn find_banner(
         }
     }
     let mut set_aside = Vec::new();
+    let mut candidates = 0;
     let mut generic: Option<(Banner, i32)> = None;
     for place in places {
         let listed = evaluate(
@@ -130,6 +134,7 @@ pub(super) async fn find_banner(
         .await
         .and_then(|v| serde_json::from_value::<Vec<Candidate>>(v).ok())
         .unwrap_or_default();
+        candidates += listed.len();
         let (best, aside) = notice::choose(&listed, reader);
         set_aside.extend(aside);
         let Some((candidate, verdict)) = best else {
@@ -148,7 +153,21 @@ pub(super) async fn find_banner(
             generic = Some((banner, verdict.score));
         }
     }
-    (generic.map(|(b, _)| b).or(without_controls), set_aside)
+    Look {
+        banner: generic.map(|(b, _)| b).or(without_controls),
+        set_aside,
+        candidates,
+    }
+}
+
+/// What one look for the banner found.
+pub(super) struct Look {
+    /// The banner, if one is shown.
+    pub banner: Option<Banner>,
+    /// Prompts set aside as not consent notices.
+    pub set_aside: Vec<String>,
+    /// How many dialog-like elements the generic finder weighed, over all frames.
+    pub candidates: usize,
 }
 
 /// Reads a first layer: its text, controls and pre-ticked purposes.
