@@ -1,7 +1,7 @@
 //! The scan store: every visit, stored the moment it finishes, in one of two backends with the same
 //! tables. On one machine, one SQLite file per scan (`scan.sqlite` in the output folder); for a scan
 //! spread over many machines, a PostgreSQL database (`--db postgres://…`) that also holds the work queue
-//! (`store/postgres.rs`).
+//! (`store/postgres/`).
 //!
 //! Every visit is written in its own transaction, so an interrupted scan loses at most the visit in
 //! flight and `scan --resume` (or another worker) continues where it stopped. The report is a function of
