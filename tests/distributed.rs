@@ -284,6 +284,7 @@ fn scan_with_db_keeps_its_store_in_postgresql_and_never_records_the_password() {
         html.contains(&workers[0].name),
         "the report names the worker"
     );
+    common::assert_report_file_matches_schema(&out.path().join("report.json"));
 
     let status = common::postgres::pixelaudit()
         .args(["queue", "status", "--db", &db, "--scan", "one-site"])

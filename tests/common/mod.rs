@@ -226,14 +226,17 @@ pub fn assert_server_log_captured(result: &ScanResult) -> usize {
 
 /// Asserts that the report.json a scan wrote is valid against docs/report.schema.json.
 pub fn assert_report_matches_schema(result: &ScanResult) {
+    assert_report_file_matches_schema(&out_path(result).join("report.json"));
+}
+
+/// Asserts that the report.json at `path` is valid against docs/report.schema.json.
+pub fn assert_report_file_matches_schema(path: &std::path::Path) {
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(repo().join("docs/report.schema.json")).unwrap(),
     )
     .unwrap();
-    let written: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(out_path(result).join("report.json")).unwrap(),
-    )
-    .unwrap();
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
     let errors: Vec<String> = validator
         .iter_errors(&written)
