@@ -155,7 +155,9 @@ TOOLS = {
     "generic": dict(
         host="www.huisartsenpost-delta.nl", name="Huisartsenpost Delta", kind="gp",
         script=None,
-        cfg=dict(name="eigen banner", key="hap_toestemming"),
+        # Drawn 800 ms after the page's script runs: after the page has gone quiet and the first look
+        # for a banner, so only a second look finds it.
+        cfg=dict(name="eigen banner", key="hap_toestemming", delayMs=800),
         html=(f'<div class="site-melding" style="{BAR}"><strong>Cookies op deze website</strong><p>{TEXT}</p>'
               f'<button type="button" data-pa="reject" style="{SECONDARY}">Alleen noodzakelijke cookies</button>'
               f'<button type="button" data-pa="accept" style="{PRIMARY}">Alles accepteren</button></div>'),
