@@ -128,7 +128,7 @@ pub struct WorkerArgs {
     /// Only take jobs of this scan [default: any scan's].
     #[arg(long, value_name = "NAME")]
     pub scan: Option<String>,
-    /// Jobs crawled at once, each in its own tab of one Chromium.
+    /// Jobs crawled at once, each a visitor of its own (a browser context) in one Chromium.
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=32))]
     pub concurrency: u32,
     /// Seconds a lease lasts unrenewed: after a worker dies, its jobs are taken over this much later.
@@ -247,9 +247,14 @@ pub struct CommonScanArgs {
     /// Most link hops from the start page.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(0..=100))]
     pub depth: u32,
-    /// Site × consent-mode crawls at once, each in its own tab of one Chromium [default: 2; demo: 4].
+    /// Site × consent-mode crawls at once, each a visitor of its own (a browser context) in one Chromium
+    /// [default: 2; demo: 4].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=32))]
     pub concurrency: Option<u32>,
+    /// Pages of one site × mode crawl visited at once after the consent choice, each in a tab of the
+    /// same visitor; the per-host delay still paces them.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=8))]
+    pub tabs: u32,
     /// Least milliseconds between two page visits to one host [default: 500; demo: 0].
     #[arg(long, value_name = "MS")]
     pub delay_ms: Option<u64>,

@@ -332,6 +332,7 @@ fn scan_config(
         concurrency: common
             .concurrency
             .unwrap_or(if fixture.is_some() { 4 } else { 2 }) as usize,
+        tabs: common.tabs as usize,
         host_delay: Duration::from_millis(common.delay_ms.unwrap_or(default_delay_ms)),
         ignore_robots: common.ignore_robots,
         restart_after: common.restart_after as usize,

@@ -504,3 +504,98 @@ fn demo_runs_again_into_its_own_folder() {
     }
     assert_eq!(read_report(&out).sites.len(), 1);
 }
+
+/// Each page visit of a report as (start, end) in milliseconds since the Unix epoch, in the order the
+/// pages were taken from the frontier.
+fn visit_spans(report: &Report) -> Vec<(String, i128, i128)> {
+    report.sites[0]
+        .pages
+        .iter()
+        .filter(|p| p.visit.search_term.is_none())
+        .map(|p| {
+            let start = time::OffsetDateTime::parse(
+                &p.visit.started_at,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .expect("started_at is RFC 3339")
+            .unix_timestamp_nanos()
+                / 1_000_000;
+            (
+                p.visit.url.clone(),
+                start,
+                start + i128::from(p.visit.duration_ms),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn after_the_consent_choice_the_pages_of_a_site_are_visited_side_by_side_in_tabs() {
+    let scan = |tabs: usize| {
+        common::scan_fixture_sites_with(
+            vec![common::site("Amstelpolis", "https://www.amstelpolis.nl/")],
+            move |config| {
+                config.max_pages = 6;
+                config.tabs = tabs;
+                config.modes = vec![pixelaudit::observe::ConsentMode::Reject];
+            },
+        )
+    };
+    let overlapping = |spans: &[(String, i128, i128)]| {
+        let mut pairs = Vec::new();
+        for (i, a) in spans.iter().enumerate() {
+            for b in &spans[i + 1..] {
+                if a.1 < b.2 && b.1 < a.2 {
+                    pairs.push((a.0.clone(), b.0.clone()));
+                }
+            }
+        }
+        pairs
+    };
+
+    let one = scan(1);
+    let one_spans = visit_spans(&one.report);
+    assert!(one_spans.len() >= 4, "{one_spans:#?}");
+    assert_eq!(
+        overlapping(&one_spans),
+        Vec::<(String, String)>::new(),
+        "one tab visits one page at a time"
+    );
+
+    let three = scan(3);
+    let spans = visit_spans(&three.report);
+    assert_eq!(
+        spans.len(),
+        one_spans.len(),
+        "the same page budget is used: {spans:#?}"
+    );
+    let (first, later) = spans.split_first().expect("the start page is visited");
+    assert_eq!(first.0, "https://www.amstelpolis.nl/");
+    // The first page makes the consent choice the others browse under: it goes alone.
+    for page in later {
+        assert!(
+            page.1 >= first.2,
+            "{} started before the first page's consent choice was done",
+            page.0
+        );
+    }
+    assert!(
+        !overlapping(later).is_empty(),
+        "with three tabs, later pages are visited side by side: {spans:#?}"
+    );
+    let pages = &three.report.sites[0].pages;
+    assert!(
+        pages[0].visit.choice_at_ms.is_some(),
+        "the banner is rejected on the first page"
+    );
+    for page in &pages[1..] {
+        assert_eq!(
+            page.visit.choice_at_ms,
+            Some(0),
+            "{} carries the choice made on the first page",
+            page.visit.url
+        );
+        assert!(page.visit.error.is_none(), "{:?}", page.visit.error);
+    }
+    common::assert_report_matches_schema(&three);
+}

@@ -2,21 +2,35 @@
 //! choice made on the first page holds for the rest. Its steps: seed the frontier, then for each page
 //! replay the stored visit or visit it, offer the page's links, and finally search the site for a
 //! health term. Every visit is stored the moment it finishes.
+//!
+//! After the first page has made the consent choice, up to `tabs` pages of the job are visited at once,
+//! each in its own tab of the same visitor. Pages are taken from the frontier in its order (medical
+//! first) and committed in the order they were taken: page `n + tabs` is taken only once page `n` has
+//! offered its links. Which pages a job visits therefore depends on the frontier alone, never on which
+//! tab was quicker, and a resumed job replays its stored visits into the same frontier.
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use crate::browser::{BrowserError, BrowserPool, Chromium, ConsentPlan, Session};
+use futures::StreamExt;
+use futures::future::BoxFuture;
+use futures::stream::FuturesOrdered;
+
+use crate::browser::{BrowserError, BrowserPool, ConsentPlan};
 use crate::crawl::{
     Candidate, Fetcher, Frontier, FrontierSummary, HostDelay, Robots, Site, SiteFiles, TrapBounds,
     normalise, site_domain,
 };
-use crate::observe::{ConsentMode, Observation, SearchForm, Visit};
+use crate::observe::{ConsentMode, Observation, SearchForm};
 use crate::rules::{Rules, registrable_domain};
 use crate::store::{Store, StoredVisit, VisitKind, evidence_name};
 
 use super::progress::{JobProgress, Progress};
+use super::visitor::{
+    Visitor, attempt, carry_choice, failed_visit, no_session, static_visit, visit_once,
+};
 use super::{ScanConfig, ScanError};
 
 /// A site whose pages fail this many times in a row is given up for that consent mode: a dead or hostile
@@ -51,12 +65,15 @@ impl Shared<'_> {
     }
 }
 
-/// The visitor of one job: its browser and session, opened at the first visit that is not replayed.
-struct Visitor {
-    chromium: Arc<Chromium>,
-    session: Session,
-    /// Whether this session has been shown the banner's first page (and clicked, in reject/accept).
-    consent_done: bool,
+/// A page taken from the frontier, visited (or replayed), and not yet committed.
+struct Taken {
+    seq: usize,
+    candidate: Candidate,
+    step: ConsentStep,
+    observation: Observation,
+    /// `None` for a replayed visit (or a static one): nothing to recover.
+    visitor: Option<Arc<Visitor>>,
+    replayed: bool,
 }
 
 /// Which consent work a visit does.
@@ -81,9 +98,9 @@ pub(super) struct Job<'a> {
     frontier: Frontier,
     /// Visits stored by an earlier run of this job, replayed instead of visited again.
     stored: HashMap<(VisitKind, usize), StoredVisit>,
-    first_plan: ConsentPlan,
-    later_plan: ConsentPlan,
-    visitor: Option<Visitor>,
+    first_plan: Arc<ConsentPlan>,
+    later_plan: Arc<ConsentPlan>,
+    visitor: Option<Arc<Visitor>>,
     /// The first page's visit, whose consent choice every later page carries.
     first: Option<Observation>,
     /// The site's own search form, with the page language it was found in.
@@ -137,8 +154,8 @@ impl<'a> Job<'a> {
             robots,
             frontier,
             stored,
-            first_plan: ConsentPlan::new(&shared.rules.consent, choice),
-            later_plan: ConsentPlan::quick_look(&shared.rules.consent),
+            first_plan: Arc::new(ConsentPlan::new(&shared.rules.consent, choice)),
+            later_plan: Arc::new(ConsentPlan::quick_look(&shared.rules.consent)),
             visitor: None,
             first: None,
             search: None,
@@ -152,30 +169,50 @@ impl<'a> Job<'a> {
         let config = self.shared.config;
         let (budget_start, mut failures_in_a_row, mut gave_up) = (Instant::now(), 0, None);
         let mut seq = 0;
-        while seq < config.max_pages {
-            if failures_in_a_row >= MAX_FAILURES_IN_A_ROW {
-                gave_up = Some(format!(
-                    "stopped after {failures_in_a_row} failed visits in a row"
-                ));
-                break;
+        let mut taking = true;
+        // Pages being visited, in the order they were taken; `next` yields them in that order.
+        let mut in_flight: FuturesOrdered<BoxFuture<'a, Taken>> = FuturesOrdered::new();
+        loop {
+            // The first page makes the consent choice the others browse under: it goes alone.
+            let tabs = if self.first.is_some() {
+                config.tabs.max(1)
+            } else {
+                1
+            };
+            while taking && in_flight.len() < tabs && seq < config.max_pages {
+                // The start page is always visited, so no site ends up in the report without a page.
+                if seq > 0 && budget_start.elapsed() > config.site_budget {
+                    gave_up = Some(format!(
+                        "stopped: the site's time budget of {} s was used up",
+                        config.site_budget.as_secs()
+                    ));
+                    taking = false;
+                    break;
+                }
+                // An empty frontier may still be fed by the pages in flight.
+                let Some(candidate) = self.frontier.pop() else {
+                    break;
+                };
+                seq += 1;
+                let page = self.take(seq, candidate).await;
+                in_flight.push_back(page);
             }
-            // The start page is always visited, so no site ends up in the report without a page.
-            if seq > 0 && budget_start.elapsed() > config.site_budget {
-                gave_up = Some(format!(
-                    "stopped: the site's time budget of {} s was used up",
-                    config.site_budget.as_secs()
-                ));
-                break;
-            }
-            let Some(candidate) = self.frontier.pop() else {
+            let Some(taken) = in_flight.next().await else {
                 break;
             };
-            seq += 1;
-            let observation = self.replay_or_visit(seq, &candidate).await?;
+            let candidate = taken.candidate.clone();
+            let observation = self.commit(taken).await?;
             if observation.visit.error.is_some() {
                 failures_in_a_row += 1;
             } else {
                 failures_in_a_row = 0;
+            }
+            // No new page is taken; the ones already in other tabs finish and are kept.
+            if failures_in_a_row >= MAX_FAILURES_IN_A_ROW && gave_up.is_none() {
+                gave_up = Some(format!(
+                    "stopped after {failures_in_a_row} failed visits in a row"
+                ));
+                taking = false;
             }
             self.note_search_form(&observation);
             self.offer_links(&observation, &candidate);
@@ -197,8 +234,10 @@ impl<'a> Job<'a> {
         if summary.gave_up.is_none() && !self.stored.contains_key(&(VisitKind::Search, 1)) {
             self.search_site(seq + 1).await?;
         }
-        if let Some(v) = self.visitor.take() {
-            v.session.close().await;
+        if let Some(visitor) = self.visitor.take()
+            && let Ok(visitor) = Arc::try_unwrap(visitor)
+        {
+            visitor.session.close().await;
         }
         let shared = self.shared;
         shared
@@ -208,30 +247,103 @@ impl<'a> Job<'a> {
         Ok(())
     }
 
-    /// The page's stored visit when an earlier run made it to the same URL, else a fresh visit, stored.
-    async fn replay_or_visit(
-        &mut self,
-        seq: usize,
-        candidate: &Candidate,
-    ) -> Result<Observation, ScanError> {
-        if let Some(v) = self.stored.get(&(VisitKind::Page, seq))
-            && v.observation.visit.url == candidate.url
-        {
-            self.progress
-                .visit(self.shared.progress, seq, &v.observation, true);
-            return Ok(v.observation.clone());
-        }
+    /// Starts on a page taken from the frontier: its stored visit when an earlier run made it to the same
+    /// URL, else a visit in a tab of its own, run alongside the other pages in flight.
+    async fn take(&mut self, seq: usize, candidate: Candidate) -> BoxFuture<'a, Taken> {
         let step = match (&self.first, self.mode) {
             (None, _) => ConsentStep::FirstPage,
             (Some(_), ConsentMode::None) => ConsentStep::Nothing,
             (Some(_), _) => ConsentStep::QuickLook,
         };
-        let name = evidence_name(self.site_index, self.mode, VisitKind::Page, seq);
-        let mut observation = self.visit(&candidate.url, &name, step).await;
-        carry_choice(&mut observation, self.first.as_ref());
-        self.store(VisitKind::Page, seq, candidate.depth, &observation)?;
+        if let Some(v) = self.stored.get(&(VisitKind::Page, seq))
+            && v.observation.visit.url == candidate.url
+        {
+            let observation = v.observation.clone();
+            return Box::pin(std::future::ready(Taken {
+                seq,
+                candidate,
+                step,
+                observation,
+                visitor: None,
+                replayed: true,
+            }));
+        }
+        let shared = self.shared;
+        let mode = self.mode;
+        let name = evidence_name(self.site_index, mode, VisitKind::Page, seq);
+        let Some(pool) = shared.pool else {
+            return Box::pin(async move {
+                let observation = static_visit(shared, &candidate.url).await;
+                Taken {
+                    seq,
+                    candidate,
+                    step,
+                    observation,
+                    visitor: None,
+                    replayed: false,
+                }
+            });
+        };
+        let visitor = match self.visitor_for(&candidate.url).await {
+            Ok(v) => v,
+            Err(e) => {
+                let observation = no_session(&candidate.url, mode, &e);
+                return Box::pin(std::future::ready(Taken {
+                    seq,
+                    candidate,
+                    step,
+                    observation,
+                    visitor: None,
+                    replayed: false,
+                }));
+            }
+        };
+        let plan = self.plan_for(&visitor, step);
+        Box::pin(async move {
+            let observation = attempt(
+                shared,
+                pool,
+                &visitor,
+                &candidate.url,
+                mode,
+                &name,
+                plan.as_deref(),
+            )
+            .await;
+            Taken {
+                seq,
+                candidate,
+                step,
+                observation,
+                visitor: Some(visitor),
+                replayed: false,
+            }
+        })
+    }
+
+    /// Finishes a page in the order it was taken: recovers from a browser that died under it, records the
+    /// consent choice it was made under, stores it and reports progress.
+    async fn commit(&mut self, taken: Taken) -> Result<Observation, ScanError> {
+        let Taken {
+            seq,
+            candidate,
+            step,
+            mut observation,
+            visitor,
+            replayed,
+        } = taken;
+        if !replayed {
+            if let Some(used) = visitor {
+                let name = evidence_name(self.site_index, self.mode, VisitKind::Page, seq);
+                observation = self
+                    .recover(observation, &used, &candidate.url, &name, step)
+                    .await;
+            }
+            carry_choice(&mut observation, self.first.as_ref());
+            self.store(VisitKind::Page, seq, candidate.depth, &observation)?;
+        }
         self.progress
-            .visit(self.shared.progress, seq, &observation, false);
+            .visit(self.shared.progress, seq, &observation, replayed);
         Ok(observation)
     }
 
@@ -312,66 +424,96 @@ impl<'a> Job<'a> {
         Ok(())
     }
 
-    /// Visits one page as this job's visitor, opening the visitor first when needed. A visitor opened in
-    /// the middle of a job (a resumed scan, a replaced browser) first makes the consent choice again on
-    /// the start page, unrecorded, so it browses in the same state as the visitor it replaces. A visit
-    /// that failed because Chromium died is retried once in a fresh one.
+    /// Visits one page as this job's visitor, opening the visitor first when needed; a visit that failed
+    /// because Chromium died is made once more in a fresh one.
     async fn visit(&mut self, url: &str, evidence_name: &str, step: ConsentStep) -> Observation {
         let shared = self.shared;
         let Some(pool) = shared.pool else {
-            // The static sweep: the document over HTTP, read without running it.
-            shared.politeness.wait(url).await;
-            return crate::sweep::visit(&shared.fetcher, url).await;
+            return static_visit(shared, url).await;
         };
-        let evidence = shared.config.out_dir.join("evidence");
-        let mut last: Option<Observation> = None;
-        for _attempt in 0..2 {
-            if self.visitor.is_none() {
-                match self.open_visitor(url).await {
-                    Ok(v) => self.visitor = Some(v),
-                    Err(e) => {
-                        return failed_visit(
-                            url,
-                            self.mode,
-                            format!("the browser could not open a new visitor session: {e}"),
-                        );
-                    }
-                }
-            }
-            let Some(v) = self.visitor.as_mut() else {
-                break;
-            };
-            let plan = match (v.consent_done, step) {
-                (false, _) | (true, ConsentStep::FirstPage) => Some(&self.first_plan),
-                (true, ConsentStep::QuickLook) => Some(&self.later_plan),
-                (true, ConsentStep::Nothing) => None,
-            };
-            shared.politeness.wait(url).await;
-            pool.count_visit();
-            let mut observation = v
-                .session
-                .visit(url, self.mode, Some((&evidence, evidence_name)), plan)
-                .await;
-            v.consent_done = true;
-            if let Some(first) = &last {
-                observation.visit.first_attempt_error = first.visit.error.clone();
-                return observation;
-            }
-            if observation.visit.error.is_some() && !v.chromium.responds().await {
-                // Chromium itself went away: replace it and try this page once more.
-                pool.discard(&v.chromium).await;
-                self.visitor = None;
-                last = Some(observation);
-                continue;
-            }
-            if observation.renderer_crashed {
-                // Only the tab's renderer died: a new tab of the same visitor tries once more.
-                last = Some(observation);
-                continue;
-            }
+        let visitor = match self.visitor_for(url).await {
+            Ok(v) => v,
+            Err(e) => return no_session(url, self.mode, &e),
+        };
+        let plan = self.plan_for(&visitor, step);
+        let observation = attempt(
+            shared,
+            pool,
+            &visitor,
+            url,
+            self.mode,
+            evidence_name,
+            plan.as_deref(),
+        )
+        .await;
+        self.recover(observation, &visitor, url, evidence_name, step)
+            .await
+    }
+
+    /// A failed visit whose Chromium went away is made once more in a fresh Chromium, with a new visitor
+    /// that makes the consent choice again; any other visit is returned as it is. Of several pages in
+    /// flight when Chromium died, the first to be committed replaces the visitor and the others use it.
+    async fn recover(
+        &mut self,
+        observation: Observation,
+        used: &Arc<Visitor>,
+        url: &str,
+        evidence_name: &str,
+        step: ConsentStep,
+    ) -> Observation {
+        let Some(pool) = self.shared.pool else {
+            return observation;
+        };
+        if observation.visit.error.is_none() || used.chromium.responds().await {
             return observation;
         }
-        last.unwrap_or_default()
+        pool.discard(&used.chromium).await;
+        if self
+            .visitor
+            .as_ref()
+            .is_some_and(|v| Arc::ptr_eq(&v.chromium, &used.chromium))
+        {
+            self.visitor = None;
+        }
+        let mut again = match self.visitor_for(url).await {
+            Ok(visitor) => {
+                let plan = self.plan_for(&visitor, step);
+                visit_once(
+                    self.shared,
+                    pool,
+                    &visitor,
+                    url,
+                    self.mode,
+                    evidence_name,
+                    plan.as_deref(),
+                )
+                .await
+            }
+            Err(e) => no_session(url, self.mode, &e),
+        };
+        again.visit.first_attempt_error = observation.visit.error;
+        again
+    }
+
+    /// The job's visitor, opened first when there is none (at the first visit, or after a crash).
+    async fn visitor_for(&mut self, url: &str) -> Result<Arc<Visitor>, BrowserError> {
+        if let Some(v) = &self.visitor {
+            return Ok(Arc::clone(v));
+        }
+        let visitor = Arc::new(self.open_visitor(url).await?);
+        self.visitor = Some(Arc::clone(&visitor));
+        Ok(visitor)
+    }
+
+    /// The consent plan of a visit: the first page's until the visitor has been through the banner once.
+    /// Called as the visit starts; the pages after the first start only once it is done.
+    fn plan_for(&self, visitor: &Visitor, step: ConsentStep) -> Option<Arc<ConsentPlan>> {
+        let done = visitor.consent_done.swap(true, Ordering::SeqCst);
+        match (done, step) {
+            (false, _) | (true, ConsentStep::FirstPage) => Some(Arc::clone(&self.first_plan)),
+            (true, ConsentStep::QuickLook) => Some(Arc::clone(&self.later_plan)),
+            (true, ConsentStep::Nothing) => None,
+        }
     }
 
     /// Opens a visitor session; when the job already has pages (resumed, or after a browser crash), the
@@ -382,10 +524,10 @@ impl<'a> Job<'a> {
         })?;
         let chromium = pool.get().await?;
         let session = chromium.session().await?;
-        let mut visitor = Visitor {
+        let visitor = Visitor {
             chromium,
             session,
-            consent_done: false,
+            consent_done: AtomicBool::new(false),
         };
         let site = self.site;
         let is_start = normalise(url).as_deref() == normalise(&site.url).as_deref();
@@ -398,31 +540,8 @@ impl<'a> Job<'a> {
                     .await;
                 tracing::info!(site = %site.name, error = ?again.visit.error, "consent choice made again for a new visitor session");
             }
-            visitor.consent_done = true;
+            visitor.consent_done.store(true, Ordering::SeqCst);
         }
         Ok(visitor)
-    }
-}
-
-/// The choice made on the first page holds for every later page of this visitor: a later visit records
-/// it as in force from its start, with the cookies set before it on the first page.
-fn carry_choice(observation: &mut Observation, first: Option<&Observation>) {
-    if let Some(first) = first.filter(|f| f.visit.choice_at_ms.is_some()) {
-        observation.visit.choice_at_ms = Some(0);
-        observation.cookies_before_choice = first.cookies_before_choice.clone();
-    }
-}
-
-/// The record of a visit that could not be made at all.
-fn failed_visit(url: &str, mode: ConsentMode, error: String) -> Observation {
-    Observation {
-        visit: Visit {
-            url: url.to_string(),
-            mode,
-            started_at: crate::now_rfc3339(),
-            error: Some(error),
-            ..Visit::default()
-        },
-        ..Observation::default()
     }
 }

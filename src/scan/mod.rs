@@ -11,6 +11,7 @@ mod outputs;
 mod preflight;
 mod progress;
 mod site_report;
+mod visitor;
 pub mod worker;
 
 use std::path::{Path, PathBuf};
@@ -50,8 +51,13 @@ pub struct ScanConfig {
     pub max_depth: usize,
     /// Consent modes to visit each site in.
     pub modes: Vec<ConsentMode>,
-    /// Site × mode crawls running at once, each in its own tab.
+    /// Site × mode crawls running at once.
     pub concurrency: usize,
+    /// Pages of one site × mode crawl visited at once once the consent choice is made, each in its own
+    /// tab of the crawl's visitor. A scan stored before there was a choice browsed one page at a time,
+    /// and resumes so.
+    #[serde(default = "one_tab")]
+    pub tabs: usize,
     /// Least time between two page visits to one host.
     pub host_delay: Duration,
     /// Visit pages robots.txt disallows (a regulator with a mandate); recorded in the report.
@@ -84,6 +90,10 @@ pub struct ScanConfig {
     pub then_browser: Option<Box<ScanConfig>>,
 }
 
+fn one_tab() -> usize {
+    1
+}
+
 fn default_site_budget() -> Duration {
     Duration::from_secs(900)
 }
@@ -106,6 +116,7 @@ impl ScanConfig {
             max_depth: 5,
             modes: vec![ConsentMode::None, ConsentMode::Reject, ConsentMode::Accept],
             concurrency: 2,
+            tabs: 2,
             host_delay: Duration::from_millis(500),
             ignore_robots: false,
             restart_after: 500,

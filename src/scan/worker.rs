@@ -28,7 +28,7 @@ pub struct WorkerOptions {
     pub scan: Option<String>,
     /// This worker's name in the queue and in every visit it stores.
     pub name: String,
-    /// Jobs crawled at once, each in its own tab of one Chromium.
+    /// Jobs crawled at once, each a visitor of its own (a browser context) in one Chromium.
     pub concurrency: usize,
     /// How long a lease lasts without renewal (renewed every third of it, and with every visit).
     pub lease_for: Duration,
