@@ -116,13 +116,16 @@ TOOLS = {
     "quantcast": dict(
         host="www.gezondheidsplein-west.nl", name="Gezondheidsplein West", kind="portal",
         script="https://cmp.quantcast.com/choice/pixelaudit/www.gezondheidsplein-west.nl/choice.js",
+        # Advertising and measurement purposes, and two vendors, stay on legitimate interest whatever
+        # the visitor chose: finding F06 after reject.
         cfg=dict(name="Quantcast Choice", key="euconsent-v2", global_="__qc", tcf=True,
+                 legitimateInterest=dict(purposes=[2, 7, 9, 10], vendors=[91, 755]),
                  reopen='<button class="qc-cmp2-persistent-link" style="position:fixed;left:12px;bottom:12px">Privacy</button>'),
         html=(f'<div class="qc-cmp2-container" id="qc-cmp2-container"><div class="qc-cmp2-summary-section" role="dialog" style="{BAR}"><p>{TEXT}</p>'
               f'<div class="qc-cmp2-summary-buttons"><button mode="link" data-pa="settings" style="{SECONDARY}">Meer opties</button>'
               f'<button mode="secondary" data-pa="reject" style="{SECONDARY}">Niet akkoord</button>'
               f'<button mode="primary" data-pa="accept" style="{PRIMARY}">Akkoord</button></div></div></div>'),
-        note="an IAB TCF consent tool: the choice can be read through __tcfapi"),
+        note="an IAB TCF consent tool: the choice can be read through __tcfapi; advertising purposes stay on legitimate interest after reject"),
     "cookiefirst": dict(
         host="www.orthopedie-achterhoek.nl", name="Orthopedisch Centrum Achterhoek", kind="clinic",
         script="https://consent.cookiefirst.com/sites/www.orthopedie-achterhoek.nl-pixelaudit/consent.js",

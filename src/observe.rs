@@ -3,6 +3,8 @@
 //! The browser layer fills an [`Observation`]; detection and everything after it read only this. Nothing
 //! here knows about rules or findings, so a stored observation can be re-detected with newer rules.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The consent choice a visit was made with. Its names are the same on the command line (`--consent`),
@@ -205,7 +207,7 @@ pub struct ConsentObservation {
     /// After "reject": the text of what still blocks the page (a cookie wall), if anything does.
     pub cookie_wall: Option<String>,
     /// IAB TCF data read through `__tcfapi` after the choice.
-    pub tcf: Option<serde_json::Value>,
+    pub tcf: Option<TcfData>,
     /// Screenshot of the banner before the click.
     pub screenshot_before: Option<String>,
     /// Why the banner could not be handled, when it could not.
@@ -404,4 +406,80 @@ pub struct Frame {
     pub parent_id: Option<String>,
     /// The frame's document URL.
     pub url: String,
+}
+
+/// What an IAB TCF consent tool answers to `__tcfapi('getTCData', 2, …)`: the TC string and, per
+/// purpose and per vendor of the Global Vendor List, whether it rests on consent or on legitimate
+/// interest.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct TcfData {
+    /// The encoded TC string.
+    #[serde(default)]
+    pub tc_string: String,
+    /// Purpose id → consented (`purpose.consents`).
+    #[serde(default, alias = "purposes", deserialize_with = "numbered")]
+    pub purpose_consents: BTreeMap<u8, bool>,
+    /// Purpose id → on legitimate interest (`purpose.legitimateInterests`).
+    #[serde(default, deserialize_with = "numbered")]
+    pub purpose_legitimate_interests: BTreeMap<u8, bool>,
+    /// Vendor id → consented (`vendor.consents`).
+    #[serde(default, deserialize_with = "numbered")]
+    pub vendor_consents: BTreeMap<u32, bool>,
+    /// Vendor id → on legitimate interest (`vendor.legitimateInterests`).
+    #[serde(default, deserialize_with = "numbered")]
+    pub vendor_legitimate_interests: BTreeMap<u32, bool>,
+}
+
+impl TcfData {
+    /// The purposes on legitimate interest, in order.
+    pub fn purposes_on_legitimate_interest(&self) -> Vec<u8> {
+        on(&self.purpose_legitimate_interests)
+    }
+
+    /// The vendors on legitimate interest, in order.
+    pub fn vendors_on_legitimate_interest(&self) -> Vec<u32> {
+        on(&self.vendor_legitimate_interests)
+    }
+}
+
+/// A map keyed by TCF ids. JSON keys are strings; read through a flattened struct (as the store reads an
+/// observation) serde no longer turns them into numbers by itself, so they are parsed here.
+fn numbered<'de, D, K>(deserializer: D) -> Result<BTreeMap<K, bool>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    K: Ord + std::str::FromStr,
+{
+    let by_text = BTreeMap::<String, bool>::deserialize(deserializer)?;
+    by_text
+        .into_iter()
+        .map(|(k, v)| {
+            k.parse()
+                .map(|k| (k, v))
+                .map_err(|_| serde::de::Error::custom(format!("TCF id {k:?} is not a number")))
+        })
+        .collect()
+}
+
+fn on<K: Copy + Ord>(map: &BTreeMap<K, bool>) -> Vec<K> {
+    map.iter().filter(|(_, v)| **v).map(|(k, _)| *k).collect()
+}
+
+#[cfg(test)]
+mod tcf_tests {
+    use super::*;
+
+    #[test]
+    fn tcf_ids_are_read_as_numbers_also_through_a_flattened_struct() {
+        #[derive(Deserialize)]
+        struct Outer {
+            #[serde(flatten)]
+            tcf: TcfData,
+        }
+        let text = r#"{"tc_string":"CP","purposes":{"1":true,"7":false},"vendor_legitimate_interests":{"755":true}}"#;
+        let outer: Outer = serde_json::from_str(text).unwrap();
+        assert_eq!(outer.tcf.purpose_consents, [(1, true), (7, false)].into());
+        assert_eq!(outer.tcf.vendors_on_legitimate_interest(), [755]);
+        let bad = r#"{"purpose_consents":{"x":true}}"#;
+        assert!(serde_json::from_str::<Outer>(bad).is_err());
+    }
 }

@@ -398,3 +398,57 @@ fn consent_tools_and_font_hosts_are_services_not_trackers() {
             || html.contains("Diensten van derden")
     );
 }
+
+#[test]
+fn purposes_and_vendors_left_on_legitimate_interest_after_reject_are_f06_with_their_names() {
+    // Quantcast Choice on Gezondheidsplein West keeps purposes 2, 7, 9 and 10 and vendors 91 and 755 on
+    // legitimate interest whatever the visitor chose.
+    let quantcast = site("quantcast");
+    let after_reject = quantcast
+        .consent
+        .tcf_after_reject
+        .as_ref()
+        .expect("the TCF data is read after reject");
+    assert_eq!(after_reject.tc_string, "CPfixtureREJECTALL");
+    assert_eq!(
+        after_reject.purposes_on_legitimate_interest(),
+        [2, 7, 9, 10]
+    );
+    let f06: Vec<_> = quantcast
+        .findings
+        .iter()
+        .filter(|f| f.id == "F06")
+        .collect();
+    assert_eq!(f06.len(), 1, "{f06:#?}");
+    let occurrence = &f06[0].occurrences[0];
+    assert_eq!(occurrence.mode, ConsentMode::Reject);
+    let details = occurrence.details.join("\n");
+    for named in [
+        "2 (Use limited data to select advertising)",
+        "7 (Measure advertising performance)",
+        "9 (Understand audiences",
+        "10 (Develop and improve services)",
+        "Criteo SA (TCF vendor 91)",
+        "Google Advertising Products (TCF vendor 755)",
+        "TC string CPfixtureREJECTALL",
+    ] {
+        assert!(details.contains(named), "{named} missing from {details}");
+    }
+    assert!(
+        f06[0].explanation.en.contains("Criteo SA"),
+        "{}",
+        f06[0].explanation.en
+    );
+    // Didomi on Apotheek Zeezicht answers through the TCF too, with nothing on legitimate interest.
+    let didomi = site("didomi");
+    assert!(didomi.consent.tcf_after_reject.is_some());
+    assert!(!didomi.findings.iter().any(|f| f.id == "F06"));
+    // F06 is assessed now; F16 and F17 are still listed as not assessed.
+    let not_assessed: Vec<&str> = scan()
+        .report
+        .not_assessed
+        .iter()
+        .map(|n| n.id.as_str())
+        .collect();
+    assert_eq!(not_assessed, ["F16", "F17"]);
+}

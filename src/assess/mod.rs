@@ -8,6 +8,7 @@ mod explain;
 mod found;
 pub mod handoff;
 mod leak;
+mod legitimate_interest;
 mod summary;
 
 use crate::detect::{Phase, Tracker, TrackerRequest, same_page};
@@ -20,10 +21,6 @@ use summary::summarise;
 
 /// Findings this release does not assess, with the reason; listed in every report.
 pub const NOT_ASSESSED: &[(&str, &str)] = &[
-    (
-        "F06",
-        "legitimate-interest claims are not read from consent tools yet",
-    ),
     ("F16", "needs test credentials for a logged-in area"),
     ("F17", "cookie and privacy notices are not read yet"),
 ];
@@ -123,6 +120,7 @@ pub fn assess(site: &SiteReport, rules: &Rules) -> (Vec<Finding>, SiteSummary) {
         }
     }
     banner_findings(&mut found, site);
+    legitimate_interest::legitimate_interest_findings(&mut found, site, &rules.consent.tcf);
     let findings = found.finish(site, catalogue);
     let summary = summarise(site, &findings);
     (findings, summary)

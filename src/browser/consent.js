@@ -297,7 +297,17 @@
       return new Promise((resolve) => {
         if (typeof window.__tcfapi !== 'function') return resolve(null);
         const t = setTimeout(() => resolve(null), 1000);
-        window.__tcfapi('getTCData', 2, (data, ok) => { clearTimeout(t); resolve(ok ? { tc_string: data.tcString || '', purposes: (data.purpose && data.purpose.consents) || {} } : null); });
+        const part = (data, group, kind) => (data[group] && data[group][kind]) || {};
+        window.__tcfapi('getTCData', 2, (data, ok) => {
+          clearTimeout(t);
+          resolve(ok && data ? {
+            tc_string: data.tcString || '',
+            purpose_consents: part(data, 'purpose', 'consents'),
+            purpose_legitimate_interests: part(data, 'purpose', 'legitimateInterests'),
+            vendor_consents: part(data, 'vendor', 'consents'),
+            vendor_legitimate_interests: part(data, 'vendor', 'legitimateInterests'),
+          } : null);
+        });
       });
   }
   return null;

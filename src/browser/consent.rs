@@ -292,7 +292,8 @@ pub async fn handle(
             World(None),
             &plan.expression("tcf", GENERIC, &Value::Null),
         )
-        .await;
+        .await
+        .and_then(|v| serde_json::from_value(v).ok());
     }
     seen.click = Some(outcome);
     seen

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::PageReport;
-use crate::observe::{ConsentMode, ConsentObservation, Control, FirstLayerControls};
+use crate::observe::{ConsentMode, ConsentObservation, Control, FirstLayerControls, TcfData};
 
 /// A site's consent banner, summarised from the first page of each consent mode.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -31,8 +31,11 @@ pub struct SiteConsent {
     pub banner_reappeared: Vec<ConsentMode>,
     /// Screenshots: the banner before each click, and the page after it.
     pub screenshots: Vec<String>,
-    /// IAB TCF data read after a choice.
-    pub tcf: Option<serde_json::Value>,
+    /// IAB TCF data read after a choice (the last mode's).
+    pub tcf: Option<TcfData>,
+    /// IAB TCF data read after "reject": what still rests on legitimate interest (finding F06).
+    #[serde(default)]
+    pub tcf_after_reject: Option<TcfData>,
     /// What could not be handled, by mode.
     pub problems: Vec<String>,
     /// The signals that made the generic finder take the element for a consent notice.
@@ -128,6 +131,9 @@ impl SiteConsent {
             }
             if seen.tcf.is_some() {
                 self.tcf = seen.tcf.clone();
+                if mode == ConsentMode::Reject {
+                    self.tcf_after_reject = seen.tcf.clone();
+                }
             }
         }
     }

@@ -112,8 +112,45 @@ pub struct ConsentRules {
     pub words: BTreeMap<String, WordList>,
     /// The word lists compiled: reads controls and notices by their text.
     pub reader: ControlReader,
+    /// The IAB TCF's purposes and vendor names (`consent/tcf.toml`).
+    pub tcf: TcfNames,
     /// Hash of the consent rule files.
     pub version: String,
+}
+
+/// Names for what IAB TCF data holds as numbers: its purposes, and the vendors of the Global Vendor
+/// List. A vendor missing here is shown by its number.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TcfNames {
+    /// Where the names come from.
+    #[serde(default)]
+    pub source: String,
+    /// Purpose id → its name in the TCF policy.
+    pub purposes: BTreeMap<u8, String>,
+    /// The purposes that track or profile a visitor: on legitimate interest after "reject", finding F06.
+    pub tracking_purposes: Vec<u8>,
+    /// Vendor id → the vendor's name in the Global Vendor List.
+    #[serde(default)]
+    pub vendors: BTreeMap<u32, String>,
+}
+
+impl TcfNames {
+    /// "7 (Measure advertising performance)", or the bare number for a purpose not named.
+    pub fn purpose(&self, id: u8) -> String {
+        match self.purposes.get(&id) {
+            Some(name) => format!("{id} ({name})"),
+            None => id.to_string(),
+        }
+    }
+
+    /// "Criteo SA (TCF vendor 91)", or "TCF vendor N" for a vendor not named.
+    pub fn vendor(&self, id: u32) -> String {
+        match self.vendors.get(&id) {
+            Some(name) => format!("{name} (TCF vendor {id})"),
+            None => format!("TCF vendor {id}"),
+        }
+    }
 }
 
 impl ConsentTool {
@@ -156,7 +193,8 @@ impl ConsentTool {
 }
 
 impl ConsentRules {
-    /// Loads `consent/*.toml` and `consent/words.toml` below `dir`, reporting problems as `file:line: message`.
+    /// Loads `consent/*.toml`, `consent/words.toml` and `consent/tcf.toml` below `dir`, reporting problems
+    /// as `file:line: message`.
     pub fn load(dir: &Path) -> Result<ConsentRules, RuleErrors> {
         let folder = dir.join("consent");
         let sources = source::read_folder(&folder, "the consent rule folder")?;
@@ -164,7 +202,15 @@ impl ConsentRules {
         let mut tools = Vec::new();
         let mut words = BTreeMap::new();
         let mut words_source = Source::new(folder.join("words.toml"), "");
+        let mut tcf = None;
         for source in &sources {
+            if source.stem() == "tcf" {
+                match source.parse::<TcfNames>() {
+                    Ok(names) => tcf = Some(names),
+                    Err(e) => errors.push(e),
+                }
+                continue;
+            }
             if source.stem() == "words" {
                 words_source = source.clone();
                 match source.parse::<BTreeMap<String, WordList>>() {
@@ -189,6 +235,14 @@ impl ConsentRules {
                 message: "no word lists: the generic banner finder needs words.toml".into(),
             });
         }
+        let tcf = tcf.unwrap_or_else(|| {
+            errors.push(RuleError {
+                file: folder.join("tcf.toml"),
+                line: 0,
+                message: "no IAB TCF names: finding F06 needs the purposes in tcf.toml".into(),
+            });
+            TcfNames::default()
+        });
         let (reader, empty) = ControlReader::new(&words);
         for phrase in empty {
             errors.push(words_source.error_near(
@@ -203,6 +257,7 @@ impl ConsentRules {
                 tools,
                 words,
                 reader,
+                tcf,
                 version: source::version_of(&sources),
             })
         } else {
