@@ -9,12 +9,12 @@
 #
 #   bash benches/peers/run.sh [extra pixelaudit scan flags...]
 #
-# Needs node and npm (Debian: apt-get install nodejs npm) and the registry; not part of `cargo test`.
+# Needs node and npm (`scripts/setup --peers` installs them) and the npm registry; not part of `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 for tool in node npm chromium; do
-  command -v "$tool" >/dev/null || { echo "benches/peers: $tool is missing (apt-get install nodejs npm chromium)" >&2; exit 2; }
+  command -v "$tool" >/dev/null || { echo "benches/peers: $tool is missing: run scripts/setup --peers" >&2; exit 2; }
 done
 cargo build --release --quiet
 bin=$repo/target/release/pixelaudit
