@@ -28,9 +28,7 @@ use crate::rules::{Rules, registrable_domain};
 use crate::store::{Store, StoredVisit, VisitKind, evidence_name};
 
 use super::progress::{JobProgress, Progress};
-use super::visitor::{
-    Visitor, attempt, carry_choice, failed_visit, no_session, static_visit, visit_once,
-};
+use super::visitor::{PageVisit, Visitor, carry_choice, failed_visit, no_session, static_visit};
 use super::{ScanConfig, ScanError};
 
 /// A site whose pages fail this many times in a row is given up for that consent mode: a dead or hostile
@@ -247,77 +245,67 @@ impl<'a> Job<'a> {
         Ok(())
     }
 
-    /// Starts on a page taken from the frontier: its stored visit when an earlier run made it to the same
-    /// URL, else a visit in a tab of its own, run alongside the other pages in flight.
+    /// Starts on a page taken from the frontier; the future yields it, visited or replayed, for committing,
+    /// and runs alongside the other pages in flight.
     async fn take(&mut self, seq: usize, candidate: Candidate) -> BoxFuture<'a, Taken> {
         let step = match (&self.first, self.mode) {
             (None, _) => ConsentStep::FirstPage,
             (Some(_), ConsentMode::None) => ConsentStep::Nothing,
             (Some(_), _) => ConsentStep::QuickLook,
         };
-        if let Some(v) = self.stored.get(&(VisitKind::Page, seq))
-            && v.observation.visit.url == candidate.url
-        {
-            let observation = v.observation.clone();
-            return Box::pin(std::future::ready(Taken {
-                seq,
-                candidate,
-                step,
-                observation,
-                visitor: None,
-                replayed: true,
-            }));
-        }
-        let shared = self.shared;
-        let mode = self.mode;
-        let name = evidence_name(self.site_index, mode, VisitKind::Page, seq);
-        let Some(pool) = shared.pool else {
-            return Box::pin(async move {
-                let observation = static_visit(shared, &candidate.url).await;
-                Taken {
-                    seq,
-                    candidate,
-                    step,
-                    observation,
-                    visitor: None,
-                    replayed: false,
-                }
-            });
-        };
-        let visitor = match self.visitor_for(&candidate.url).await {
-            Ok(v) => v,
-            Err(e) => {
-                let observation = no_session(&candidate.url, mode, &e);
-                return Box::pin(std::future::ready(Taken {
-                    seq,
-                    candidate,
-                    step,
-                    observation,
-                    visitor: None,
-                    replayed: false,
-                }));
-            }
-        };
-        let plan = self.plan_for(&visitor, step);
+        let visit = self.start_visit(seq, &candidate.url, step).await;
         Box::pin(async move {
-            let observation = attempt(
-                shared,
-                pool,
-                &visitor,
-                &candidate.url,
-                mode,
-                &name,
-                plan.as_deref(),
-            )
-            .await;
+            let (observation, visitor, replayed) = visit.await;
             Taken {
                 seq,
                 candidate,
                 step,
                 observation,
-                visitor: Some(visitor),
-                replayed: false,
+                visitor,
+                replayed,
             }
+        })
+    }
+
+    /// The visit of a taken page, started: the stored one (replayed) when an earlier run made it to the
+    /// same URL, the static sweep's, or one in a tab of this job's visitor, with the visitor it used.
+    async fn start_visit(
+        &mut self,
+        seq: usize,
+        url: &str,
+        step: ConsentStep,
+    ) -> BoxFuture<'a, (Observation, Option<Arc<Visitor>>, bool)> {
+        if let Some(v) = self.stored.get(&(VisitKind::Page, seq))
+            && v.observation.visit.url == url
+        {
+            return Box::pin(std::future::ready((v.observation.clone(), None, true)));
+        }
+        let (shared, mode, url) = (self.shared, self.mode, url.to_string());
+        let Some(pool) = shared.pool else {
+            return Box::pin(async move { (static_visit(shared, &url).await, None, false) });
+        };
+        let visitor = match self.visitor_for(&url).await {
+            Ok(v) => v,
+            Err(e) => {
+                return Box::pin(std::future::ready((
+                    no_session(&url, mode, &e),
+                    None,
+                    false,
+                )));
+            }
+        };
+        let plan = self.plan_for(&visitor, step);
+        let name = evidence_name(self.site_index, mode, VisitKind::Page, seq);
+        Box::pin(async move {
+            let observation = PageVisit {
+                url: &url,
+                mode,
+                evidence_name: &name,
+                plan: plan.as_deref(),
+            }
+            .attempt(shared, pool, &visitor)
+            .await;
+            (observation, Some(visitor), false)
         })
     }
 
@@ -436,15 +424,13 @@ impl<'a> Job<'a> {
             Err(e) => return no_session(url, self.mode, &e),
         };
         let plan = self.plan_for(&visitor, step);
-        let observation = attempt(
-            shared,
-            pool,
-            &visitor,
+        let observation = PageVisit {
             url,
-            self.mode,
+            mode: self.mode,
             evidence_name,
-            plan.as_deref(),
-        )
+            plan: plan.as_deref(),
+        }
+        .attempt(shared, pool, &visitor)
         .await;
         self.recover(observation, &visitor, url, evidence_name, step)
             .await
@@ -478,15 +464,13 @@ impl<'a> Job<'a> {
         let mut again = match self.visitor_for(url).await {
             Ok(visitor) => {
                 let plan = self.plan_for(&visitor, step);
-                visit_once(
-                    self.shared,
-                    pool,
-                    &visitor,
+                PageVisit {
                     url,
-                    self.mode,
+                    mode: self.mode,
                     evidence_name,
-                    plan.as_deref(),
-                )
+                    plan: plan.as_deref(),
+                }
+                .once(self.shared, pool, &visitor)
                 .await
             }
             Err(e) => no_session(url, self.mode, &e),

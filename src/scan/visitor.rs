@@ -19,43 +19,53 @@ pub(super) struct Visitor {
     pub consent_done: AtomicBool,
 }
 
-/// One page in the visitor's session, after the host's delay; a page whose tab's renderer crashed gets
-/// one more try in a new tab of the same visitor.
-pub(super) async fn attempt(
-    shared: &Shared<'_>,
-    pool: &BrowserPool,
-    visitor: &Visitor,
-    url: &str,
-    mode: ConsentMode,
-    evidence_name: &str,
-    plan: Option<&ConsentPlan>,
-) -> Observation {
-    let observation = visit_once(shared, pool, visitor, url, mode, evidence_name, plan).await;
-    if !observation.renderer_crashed {
-        return observation;
-    }
-    let mut again = visit_once(shared, pool, visitor, url, mode, evidence_name, plan).await;
-    again.visit.first_attempt_error = observation.visit.error;
-    again
+/// One page to visit in a visitor's session: where, in which consent mode, under which evidence name, and
+/// with which consent work.
+pub(super) struct PageVisit<'p> {
+    pub url: &'p str,
+    pub mode: ConsentMode,
+    pub evidence_name: &'p str,
+    pub plan: Option<&'p ConsentPlan>,
 }
 
-/// One page in the visitor's session, after the host's delay.
-pub(super) async fn visit_once(
-    shared: &Shared<'_>,
-    pool: &BrowserPool,
-    visitor: &Visitor,
-    url: &str,
-    mode: ConsentMode,
-    evidence_name: &str,
-    plan: Option<&ConsentPlan>,
-) -> Observation {
-    let evidence = shared.config.out_dir.join("evidence");
-    shared.politeness.wait(url).await;
-    pool.count_visit();
-    visitor
-        .session
-        .visit(url, mode, Some((&evidence, evidence_name)), plan)
-        .await
+impl PageVisit<'_> {
+    /// The visit after the host's delay; a page whose tab's renderer crashed gets one more try in a new
+    /// tab of the same visitor.
+    pub async fn attempt(
+        &self,
+        shared: &Shared<'_>,
+        pool: &BrowserPool,
+        visitor: &Visitor,
+    ) -> Observation {
+        let observation = self.once(shared, pool, visitor).await;
+        if !observation.renderer_crashed {
+            return observation;
+        }
+        let mut again = self.once(shared, pool, visitor).await;
+        again.visit.first_attempt_error = observation.visit.error;
+        again
+    }
+
+    /// The visit after the host's delay.
+    pub async fn once(
+        &self,
+        shared: &Shared<'_>,
+        pool: &BrowserPool,
+        visitor: &Visitor,
+    ) -> Observation {
+        let evidence = shared.config.out_dir.join("evidence");
+        shared.politeness.wait(self.url).await;
+        pool.count_visit();
+        visitor
+            .session
+            .visit(
+                self.url,
+                self.mode,
+                Some((&evidence, self.evidence_name)),
+                self.plan,
+            )
+            .await
+    }
 }
 
 /// The static sweep's visit: the document over HTTP, read without running it.
