@@ -1,5 +1,6 @@
 //! The `pixelaudit` command line: wiring only; the work is in the library.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -452,23 +453,34 @@ fn rules_command(cmd: RulesCommand, dir: &Path, lists: &ListArgs) -> anyhow::Res
                 eprintln!("warning: {warning}");
             }
             match (url, file) {
-                (Some(url), _) => println!("{}", all.trackers.explain(&url)),
+                (Some(url), _) => {
+                    let written = writeln!(std::io::stdout(), "{}", all.trackers.explain(&url));
+                    ended_by_reader(written).context("cannot write to standard output")?
+                }
                 (None, Some(file)) => {
                     let stdout = std::io::BufWriter::new(std::io::stdout().lock());
                     let read = |e| anyhow::anyhow!("cannot read {}: {e}", file.display());
-                    if file == Path::new("-") {
+                    let explained = if file == Path::new("-") {
                         rules::explain_lines(&all.trackers, std::io::stdin().lock(), stdout)
                     } else {
                         let input = std::fs::File::open(&file).map_err(read)?;
                         rules::explain_lines(&all.trackers, std::io::BufReader::new(input), stdout)
-                    }
-                    .map_err(read)?
+                    };
+                    ended_by_reader(explained).map_err(read)?
                 }
                 (None, None) => unreachable!("clap requires a URL or --file"),
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A reader that stopped reading (`| head`) ends the output, not the command with an error.
+fn ended_by_reader(written: std::io::Result<()>) -> std::io::Result<()> {
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 async fn classify_command(

@@ -280,3 +280,42 @@ fn a_filter_list_that_cannot_be_used_stops_the_scan_before_it_starts_and_says_wh
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no filters found"));
 }
+
+#[test]
+fn rules_explain_ends_quietly_when_its_reader_stops_reading() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let urls = dir.path().join("urls.txt");
+    std::fs::write(&urls, "https://www.facebook.com/tr/?id=1\n".repeat(50_000)).unwrap();
+    let run = |args: &[&str], read_lines: usize| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pixelaudit"))
+            .arg("--rules")
+            .arg(repo().join("rules"))
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // As `| head -n N` does: read N lines, then close the pipe.
+        {
+            let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+            for _ in 0..read_lines {
+                let mut line = String::new();
+                out.read_line(&mut line).unwrap();
+            }
+        }
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        (output.status, stderr)
+    };
+    let (status, stderr) = run(&["rules", "explain", "--file", urls.to_str().unwrap()], 1);
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    let (status, stderr) = run(
+        &["rules", "explain", "https://www.facebook.com/tr/?id=1"],
+        0,
+    );
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
