@@ -373,12 +373,8 @@ impl PgStore {
         let held = self.call(|c| {
             let mut tx = c.transaction()?;
             if let Some(token) = &token {
-                let n = tx.execute(
-                    "UPDATE queue SET state = 'done', finished_at = now(), error = NULL
-                     WHERE scan = $1 AND site = $2 AND mode = $3 AND lease_token = $4 AND state = 'leased'",
-                    &[&scan, &(site as i32), &mode.as_str(), token],
-                )?;
-                if n == 0 {
+                let done = "state = 'done', finished_at = now(), error = NULL";
+                if !queue::in_lease(&mut tx, done, (&scan, site, mode, token), &[])? {
                     return Ok(false);
                 }
             }

@@ -4,9 +4,34 @@
 
 use std::time::Duration;
 
+use postgres::GenericClient;
+use postgres::types::ToSql;
+
 use super::PgStore;
 use crate::observe::ConsentMode;
 use crate::store::StoreError;
+
+/// The fence every write of a leased job passes: `UPDATE queue SET {set}` on the job's row, only while
+/// `token` still holds its lease. `more` are the parameters from `$5` on. `false` when no row matched:
+/// the lease ran out and another worker may have taken the job over, so nothing else may be written.
+pub(super) fn in_lease(
+    client: &mut impl GenericClient,
+    set: &str,
+    (scan, site, mode, token): (&str, usize, ConsentMode, &str),
+    more: &[&(dyn ToSql + Sync)],
+) -> Result<bool, postgres::Error> {
+    let sql = format!(
+        "UPDATE queue SET {set}
+         WHERE scan = $1 AND site = $2 AND mode = $3 AND lease_token = $4 AND state = 'leased'"
+    );
+    let (site, mode) = (site as i32, mode.as_str());
+    let mut params: Vec<&(dyn ToSql + Sync)> = vec![&scan, &site, &mode, &token];
+    params.extend_from_slice(more);
+    Ok(client.execute(sql.as_str(), &params)? == 1)
+}
+
+/// Pushes a lease's end `secs` from now.
+pub(super) const RENEW: &str = "lease_until = now() + make_interval(secs => $5)";
 
 /// A job of the queue as a worker holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,37 +200,31 @@ impl PgStore {
     /// Renews a lease; `false` when it is no longer this worker's.
     pub fn renew(&self, lease: &Lease) -> Result<bool, StoreError> {
         let secs = self.lease_for().as_secs_f64();
-        self.call(|c| {
-            Ok(c.execute(
-                "UPDATE queue SET lease_until = now() + make_interval(secs => $5)
-                 WHERE scan = $1 AND site = $2 AND mode = $3 AND lease_token = $4 AND state = 'leased'",
-                &[
-                    &lease.scan,
-                    &(lease.site as i32),
-                    &lease.mode.as_str(),
-                    &lease.token,
-                    &secs,
-                ],
-            )? == 1)
-        })
+        let key = (
+            lease.scan.as_str(),
+            lease.site,
+            lease.mode,
+            lease.token.as_str(),
+        );
+        self.call(|c| in_lease(c, RENEW, key, &[&secs]))
     }
 
     /// Gives a job up with a reason: back to the queue while it has attempts left, else failed.
     pub fn fail(&self, lease: &Lease, error: &str) -> Result<(), StoreError> {
+        let key = (
+            lease.scan.as_str(),
+            lease.site,
+            lease.mode,
+            lease.token.as_str(),
+        );
         self.call(|c| {
-            c.execute(
-                "UPDATE queue SET state = CASE WHEN attempts >= $6 THEN 'failed' ELSE 'queued' END,
-                        error = $5, lease_until = NULL,
-                        finished_at = CASE WHEN attempts >= $6 THEN now() END
-                 WHERE scan = $1 AND site = $2 AND mode = $3 AND lease_token = $4 AND state = 'leased'",
-                &[
-                    &lease.scan,
-                    &(lease.site as i32),
-                    &lease.mode.as_str(),
-                    &lease.token,
-                    &error,
-                    &(MAX_ATTEMPTS as i32),
-                ],
+            in_lease(
+                c,
+                "state = CASE WHEN attempts >= $6 THEN 'failed' ELSE 'queued' END,
+                 error = $5, lease_until = NULL,
+                 finished_at = CASE WHEN attempts >= $6 THEN now() END",
+                key,
+                &[&error, &(MAX_ATTEMPTS as i32)],
             )
         })?;
         Ok(())

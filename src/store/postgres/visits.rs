@@ -33,12 +33,8 @@ impl PgStore {
         let held = self.call(|c| {
             let mut tx = c.transaction()?;
             if let Some(token) = &token {
-                let n = tx.execute(
-                    "UPDATE queue SET lease_until = now() + make_interval(secs => $5)
-                     WHERE scan = $1 AND site = $2 AND mode = $3 AND lease_token = $4 AND state = 'leased'",
-                    &[&scan, &(site as i32), &mode.as_str(), token, &lease_secs],
-                )?;
-                if n == 0 {
+                let key = (scan.as_str(), site, mode, token.as_str());
+                if !super::queue::in_lease(&mut tx, super::queue::RENEW, key, &[&lease_secs])? {
                     return Ok(false);
                 }
             }
