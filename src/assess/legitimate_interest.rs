@@ -9,6 +9,11 @@ use crate::rules::consent::TcfNames;
 
 use super::found::Found;
 
+/// Vendors named one by one in the evidence; the rest are counted.
+const MAX_VENDORS_NAMED: usize = 20;
+/// Characters of the TC string shown in the evidence.
+const MAX_TC_STRING: usize = 300;
+
 /// Adds F06 when the TCF data read after "reject" keeps tracking purposes or vendors on legitimate
 /// interest; the evidence names each purpose and vendor, and the TC string.
 pub(super) fn legitimate_interest_findings(found: &mut Found, site: &SiteReport, names: &TcfNames) {
@@ -47,11 +52,17 @@ fn claims(tcf: &TcfData, names: &TcfNames) -> Option<Vec<String>> {
         .filter(|p| names.tracking_purposes.contains(p))
         .map(|p| names.purpose(p))
         .collect();
-    let vendors: Vec<String> = tcf
-        .vendors_on_legitimate_interest()
-        .into_iter()
-        .map(|v| names.vendor(v))
+    // The site's tool answers this: a list of hundreds of vendors (or a hostile one) is not evidence
+    // a reader can use whole.
+    let on_li = tcf.vendors_on_legitimate_interest();
+    let mut vendors: Vec<String> = on_li
+        .iter()
+        .take(MAX_VENDORS_NAMED)
+        .map(|v| names.vendor(*v))
         .collect();
+    if on_li.len() > MAX_VENDORS_NAMED {
+        vendors.push(format!("and {} more", on_li.len() - MAX_VENDORS_NAMED));
+    }
     if purposes.is_empty() && vendors.is_empty() {
         return None;
     }
@@ -69,7 +80,13 @@ fn claims(tcf: &TcfData, names: &TcfNames) -> Option<Vec<String>> {
         ));
     }
     if !tcf.tc_string.is_empty() {
-        details.push(format!("TC string {}", tcf.tc_string));
+        let shown: String = tcf.tc_string.chars().take(MAX_TC_STRING).collect();
+        let cut = if shown.len() < tcf.tc_string.len() {
+            "…"
+        } else {
+            ""
+        };
+        details.push(format!("TC string {shown}{cut}"));
     }
     Some(details)
 }
@@ -109,6 +126,20 @@ mod tests {
                 "TC string CPx",
             ]
         );
+    }
+
+    #[test]
+    fn a_huge_answer_is_cut_to_what_a_reader_can_use() {
+        let tcf = TcfData {
+            tc_string: "C".repeat(10_000),
+            vendor_legitimate_interests: (1..=500).map(|v| (v, true)).collect(),
+            ..TcfData::default()
+        };
+        let details = claims(&tcf, &names()).expect("a claim");
+        let vendors = &details[1];
+        assert!(vendors.ends_with("; and 480 more"), "{vendors}");
+        assert_eq!(vendors.matches("TCF vendor").count(), 20);
+        assert_eq!(details[2].chars().count(), "TC string ".len() + 300 + 1);
     }
 
     #[test]
